@@ -1,0 +1,1 @@
+"""HTTP entry point: FastAPI routers that turn requests into service calls and errors into answers."""

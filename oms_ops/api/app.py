@@ -1,0 +1,31 @@
+"""The FastAPI application: owns the one DuckDB connection for its whole life."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from oms_ops.api import errors
+from oms_ops.api.routes import router
+from oms_ops.settings import Settings
+from oms_ops.store.database import Database
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.oms_db)
+        db.migrate()
+        app.state.db = db
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            db.close()
+
+    app = FastAPI(title="OMS operations API", version="1.0", lifespan=lifespan)
+    errors.install(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,84 @@
+"""The `oms` command: run the server, the whole product, users and demo data."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from oms_ops.settings import Settings
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from oms_ops.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def add_user(settings: Settings, name: str, roles: list[str], display_name: str | None) -> None:
+    from oms_ops.client import OmsClient
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {name}: ")
+        if password != getpass.getpass("Again: "):
+            sys.exit("The two passwords differ; nothing was changed.")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with OmsClient(settings.base_url, token=settings.pipeline_api_key) as client:
+        user = client.create_user(name, password, roles, display_name)
+    print(f"Created user {user.username} with role(s) {', '.join(user.roles)}.")
+
+
+def demo(settings: Settings, scale: float, seed: int) -> None:
+    from oms_ops.client import OmsClient
+    from oms_ops.demo import generate, load_demo
+
+    data = generate(seed=seed, scale=scale)
+    with OmsClient(settings.base_url, token=settings.pipeline_api_key, timeout=600) as client:
+        counts = load_demo(client, data, settings.demo_password)
+    print(json.dumps(counts, indent=2, default=str))
+
+
+def up(settings: Settings) -> None:
+    from oms_ops.launcher import run_everything
+
+    sys.exit(run_everything(settings))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="oms", description="B2B order management platform")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start server, Dagster and Streamlit with demo data; Ctrl-C stops all")
+    commands.add_parser("serve", help="run the oms_ops API server in the foreground")
+    user = commands.add_parser("user", help="manage user accounts").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create a user (password from the terminal, or standard input)")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, dest="roles")
+    add.add_argument("--display-name")
+    demo_parser = commands.add_parser("demo", help="generate demo data and load it into the running server")
+    demo_parser.add_argument("--scale", type=float, default=1.0)
+    demo_parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        if args.command == "serve":
+            serve(settings)
+        elif args.command == "user":
+            add_user(settings, args.name, args.roles, args.display_name)
+        elif args.command == "demo":
+            demo(settings, args.scale, args.seed)
+        elif args.command == "up":
+            up(settings)
+    except Exception as exc:
+        from oms_ops.client import ApiError
+
+        if isinstance(exc, ApiError):
+            sys.exit(f"oms: {exc.message}")
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Business rules with no I/O: roles, order lifecycle, pricing, stock arithmetic, named errors."""

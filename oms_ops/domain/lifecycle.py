@@ -1,0 +1,66 @@
+"""Order statuses, their words for people, and the moves allowed between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from oms_ops.domain.errors import InvalidTransition
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    TO_SHIP = "to_ship"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    ON_HOLD = "on_hold"
+
+
+LABELS: dict[Status, tuple[str, str]] = {
+    Status.DRAFT: ("Draft", "草稿"),
+    Status.PENDING_APPROVAL: ("Pending approval", "待审批"),
+    Status.PENDING_PAYMENT: ("Pending payment", "待支付"),
+    Status.PAID: ("Paid", "已支付"),
+    Status.TO_SHIP: ("To ship", "待发货"),
+    Status.PARTIALLY_SHIPPED: ("Partially shipped", "部分发货"),
+    Status.SHIPPED: ("Shipped", "已发货"),
+    Status.COMPLETED: ("Completed", "已完成"),
+    Status.CANCELLED: ("Cancelled", "已取消"),
+    Status.ON_HOLD: ("On hold", "已暂停"),
+}
+
+ALLOWED_MOVES: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.PENDING_APPROVAL, Status.PENDING_PAYMENT, Status.TO_SHIP, Status.CANCELLED}),
+    Status.PENDING_APPROVAL: frozenset({Status.PENDING_PAYMENT, Status.TO_SHIP, Status.CANCELLED, Status.ON_HOLD}),
+    Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED, Status.ON_HOLD}),
+    Status.PAID: frozenset({Status.TO_SHIP, Status.CANCELLED, Status.ON_HOLD}),
+    Status.TO_SHIP: frozenset({Status.PARTIALLY_SHIPPED, Status.SHIPPED, Status.CANCELLED, Status.ON_HOLD}),
+    Status.PARTIALLY_SHIPPED: frozenset({Status.SHIPPED, Status.CANCELLED, Status.ON_HOLD}),
+    Status.SHIPPED: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+    Status.ON_HOLD: frozenset({Status.PENDING_APPROVAL, Status.PENDING_PAYMENT, Status.TO_SHIP, Status.CANCELLED}),
+}
+
+
+def label(status: str, language: str = "en") -> str:
+    english, chinese = LABELS[Status(status)]
+    return chinese if language.startswith("zh") else english
+
+
+def check_move(current: str, target: str) -> None:
+    allowed = ALLOWED_MOVES[Status(current)]
+    if Status(target) not in allowed:
+        nexts = ", ".join(label(s) for s in sorted(allowed)) or "nothing (this is a final state)"
+        raise InvalidTransition(
+            f"An order that is {label(current)} cannot become {label(target)}; allowed next: {nexts}."
+        )
+
+
+def status_after_confirmation(payment_terms_days: int) -> Status:
+    """Prepaid customers pay first; customers on credit terms ship straight away and pay later."""
+    return Status.TO_SHIP if payment_terms_days > 0 else Status.PENDING_PAYMENT

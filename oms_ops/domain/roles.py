@@ -1,0 +1,57 @@
+"""Who may do what. Services check these; pages only use them to decide what to show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from oms_ops.domain.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SALES = "sales"
+    WAREHOUSE = "warehouse"
+    FINANCE = "finance"
+    MANAGER = "manager"
+    ANALYST = "analyst"
+    SYSTEM = "system"  # pipelines and outside systems, signing in with the API key
+
+
+class Action(StrEnum):
+    MANAGE_USERS = "manage users"
+    PLACE_ORDER = "place orders"
+    VIEW_ORDERS = "view orders"
+    VIEW_STOCK = "view stock"
+    RECEIVE_STOCK = "receive stock"
+    VIEW_MASTER_DATA = "view customers and products"
+    BULK_LOAD = "bulk-load data"
+    TAKE_SNAPSHOT = "take snapshots"
+    RUN_PIPELINE = "run the pipeline"
+
+
+EVERYONE = frozenset(Role)
+
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.MANAGE_USERS: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.PLACE_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.VIEW_ORDERS: EVERYONE,
+    Action.VIEW_STOCK: EVERYONE,
+    Action.RECEIVE_STOCK: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
+    Action.VIEW_MASTER_DATA: EVERYONE,
+    Action.BULK_LOAD: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.TAKE_SNAPSHOT: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.RUN_PIPELINE: frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST, Role.SYSTEM}),
+}
+
+HUMAN_ROLES = [r.value for r in Role if r is not Role.SYSTEM]
+
+
+def may(roles: Iterable[str], action: Action) -> bool:
+    return any(role in ALLOWED[action] for role in roles)
+
+
+def require(roles: Iterable[str], action: Action) -> None:
+    roles = list(roles)
+    if not may(roles, action):
+        raise PermissionDenied(f"Your role ({', '.join(roles) or 'none'}) may not {action.value}.")

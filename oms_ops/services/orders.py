@@ -1,0 +1,220 @@
+"""Placing, reading and searching orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import duckdb
+
+from oms_ops.domain import lifecycle
+from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
+from oms_ops.domain.pricing import PricedLine, order_totals, price_line
+from oms_ops.domain.roles import Action, require
+from oms_ops.domain.stock import demand_by_location, shortages
+from oms_ops.services.actor import Actor
+from oms_ops.store import queries
+from oms_ops.store.database import Database, rows_as_dicts
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku: str
+    quantity: int
+    warehouse: str | None = None
+
+
+def place_order(
+    db: Database,
+    actor: Actor,
+    customer_code: str,
+    lines: list[LineRequest],
+    channel: str = "manual",
+    external_ref: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Confirm an order and reserve its stock in one transaction; never reserve what is not there.
+
+    The same (channel, external_ref) a second time returns the first order and makes no new one.
+    """
+    require(actor.roles, Action.PLACE_ORDER)
+    _check_quantities(lines)
+    with db.transaction() as cur:
+        if external_ref:
+            existing = queries.order_number_by_external_ref(cur, channel, external_ref)
+            if existing:
+                return _order(cur, existing)
+        customer = queries.customer(cur, customer_code)
+        if customer is None:
+            raise InvalidInput(f"Unknown customer {customer_code}.", field="customer_code")
+        products = queries.products_by_sku(cur, [line.sku for line in lines])
+        warehouses = _resolve_warehouses(cur, lines, customer["region"])
+        for i, line in enumerate(lines):
+            if line.sku not in products:
+                raise InvalidInput(f"Unknown SKU {line.sku}.", field=f"lines[{i}].sku")
+        demand = demand_by_location((wh, line.sku, line.quantity) for wh, line in zip(warehouses, lines, strict=True))
+        short = shortages(demand, queries.available(cur, list(demand)))
+        if short:
+            raise InsufficientStock(short)
+        now = datetime.now(UTC)
+        order_number = queries.next_order_number(cur)
+        reserved = queries.reserve(cur, demand, now)
+        if reserved != len(demand):  # the guarded update refused a row: treat as a shortage
+            raise InsufficientStock(shortages(demand, queries.available(cur, list(demand))))
+        queries.write_ledger(cur, now, "reservation", demand, 0, 1, order_number, actor.username, "order placed")
+        priced = [
+            price_line(line.quantity, products[line.sku]["list_price"], products[line.sku]["tax_rate"])
+            for line in lines
+        ]
+        status = lifecycle.status_after_confirmation(customer["payment_terms_days"])
+        _insert_order(cur, order_number, customer_code, channel, external_ref, note, status, actor, now, priced)
+        queries.insert_order_lines(
+            cur,
+            [
+                (order_number, i + 1, line.sku, wh, line.quantity, p, products[line.sku]["cost"])
+                for i, (line, wh, p) in enumerate(zip(lines, warehouses, priced, strict=True))
+            ],
+        )
+        queries.insert_event(cur, order_number, None, status, actor.username, "order placed", now)
+        return _order(cur, order_number)
+
+
+def _check_quantities(lines: list[LineRequest]) -> None:
+    for i, line in enumerate(lines):
+        if line.quantity <= 0:
+            raise InvalidInput(
+                f"Quantity of line {i + 1} must be a positive whole number, not {line.quantity}.",
+                field=f"lines[{i}].quantity",
+            )
+
+
+def _resolve_warehouses(cur: duckdb.DuckDBPyConnection, lines: list[LineRequest], region: str | None) -> list[str]:
+    """The warehouse each line ships from: the clerk's choice, else the customer's region, else most stock."""
+    known = queries.warehouse_regions(cur)
+    chosen = []
+    for i, line in enumerate(lines):
+        if line.warehouse is not None:
+            if line.warehouse not in known:
+                raise InvalidInput(f"Unknown warehouse {line.warehouse}.", field=f"lines[{i}].warehouse")
+            chosen.append(line.warehouse)
+            continue
+        chosen.append(queries.default_warehouse(cur, line.sku, line.quantity, region) or next(iter(known), ""))
+    return chosen
+
+
+def _insert_order(
+    cur: duckdb.DuckDBPyConnection,
+    order_number: str,
+    customer_code: str,
+    channel: str,
+    external_ref: str | None,
+    note: str | None,
+    status: str,
+    actor: Actor,
+    now: datetime,
+    priced: list[PricedLine],
+) -> None:
+    totals = order_totals(priced)
+    cur.execute(
+        "insert into orders (order_number, customer_code, channel, external_ref, status, note, ordered_at,"
+        " created_by, subtotal, tax_total, total, created_at, updated_at)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            order_number,
+            customer_code,
+            channel,
+            external_ref,
+            status,
+            note,
+            now,
+            actor.username,
+            totals.subtotal,
+            totals.tax_total,
+            totals.total,
+            now,
+            now,
+        ],
+    )
+
+
+def get_order(db: Database, actor: Actor, order_number: str) -> dict[str, Any]:
+    require(actor.roles, Action.VIEW_ORDERS)
+    with db.reading() as cur:
+        return _order(cur, order_number)
+
+
+def _order(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
+    cur.execute(
+        "select o.*, c.name as customer_name from orders o left join customers c using (customer_code)"
+        " where order_number = ?",
+        [order_number],
+    )
+    found = rows_as_dicts(cur)
+    if not found:
+        raise NotFound(f"There is no order {order_number}.", field="order_number")
+    order = found[0]
+    cur.execute(
+        "select l.line_no, l.sku, p.name as product_name, l.warehouse_code as warehouse, l.quantity, l.unit_price,"
+        " l.discount_pct, l.tax_rate, l.line_net, l.line_tax, l.line_total"
+        " from order_lines l left join products p using (sku) where order_number = ? order by line_no",
+        [order_number],
+    )
+    order["lines"] = rows_as_dicts(cur)
+    cur.execute(
+        "select from_status, to_status, actor, reason, occurred_at from order_events"
+        " where order_number = ? order by occurred_at, event_id",
+        [order_number],
+    )
+    order["events"] = rows_as_dicts(cur)
+    return order
+
+
+def list_orders(
+    db: Database,
+    actor: Actor,
+    query: str | None = None,
+    status: str | None = None,
+    customer_code: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    page_size: int = 50,
+    timezone: str = "UTC",
+) -> dict[str, Any]:
+    """Orders newest first, filtered; dates are the local dates of the user's time zone."""
+    require(actor.roles, Action.VIEW_ORDERS)
+    if status is not None and status not in lifecycle.Status.__members__.values():
+        raise InvalidInput(f"Unknown status {status}.", field="status")
+    conditions, params = ["true"], []
+    if query:
+        conditions.append("(o.order_number ilike ? or o.customer_code ilike ? or c.name ilike ? or o.external_ref ilike ?)")
+        params += [f"%{query}%"] * 4
+    if status:
+        conditions.append("o.status = ?")
+        params.append(status)
+    if customer_code:
+        conditions.append("o.customer_code = ?")
+        params.append(customer_code)
+    if date_from:
+        conditions.append("cast(timezone(?, o.ordered_at) as date) >= ?")
+        params += [timezone, date_from]
+    if date_to:
+        conditions.append("cast(timezone(?, o.ordered_at) as date) <= ?")
+        params += [timezone, date_to]
+    where = " and ".join(conditions)
+    with db.reading() as cur:
+        total = cur.execute(
+            f"select count(*) from orders o left join customers c using (customer_code) where {where}", params
+        ).fetchone()
+        cur.execute(
+            "select o.order_number, o.customer_code, c.name as customer_name, o.channel, o.status, o.total,"
+            " o.currency, o.ordered_at,"
+            " (select count(*) from order_lines l where l.order_number = o.order_number) as line_count"
+            f" from orders o left join customers c using (customer_code) where {where}"
+            " order by o.ordered_at desc, o.order_number desc limit ? offset ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        items = rows_as_dicts(cur)
+    return {"items": items, "total_count": total[0] if total else 0, "page": page, "page_size": page_size}
+

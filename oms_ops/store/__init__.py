@@ -1,0 +1,1 @@
+"""Persistence: the one DuckDB connection, transactions, migrations and the queries services need."""
