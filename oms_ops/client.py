@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import polars as pl
@@ -12,7 +12,6 @@ from pydantic import BaseModel, TypeAdapter
 
 from oms_ops import contracts as c
 
-T = TypeVar("T")
 API = "/api/v1"
 
 
@@ -81,11 +80,11 @@ class OmsClient:
             raise _error_from(response)
         return response
 
-    def _get(self, path: str, model: type[T] | Any, **params: Any) -> T:
+    def _get(self, path: str, model: Any, **params: Any) -> Any:
         params = {k: v for k, v in params.items() if v is not None}
         return TypeAdapter(model).validate_python(self._request("GET", path, params=params).json())
 
-    def _post(self, path: str, model: type[T] | Any, body: BaseModel | None = None) -> T:
+    def _post(self, path: str, model: Any, body: BaseModel | None = None) -> Any:
         payload = body.model_dump(mode="json") if body is not None else None
         return TypeAdapter(model).validate_python(self._request("POST", path, json=payload).json())
 
@@ -94,7 +93,8 @@ class OmsClient:
         return dict(self._request("GET", "/health").json())
 
     def login(self, username: str, password: str) -> c.LoginResponse:
-        result = self._post("/auth/login", c.LoginResponse, c.LoginRequest(username=username, password=password))
+        body = c.LoginRequest(username=username, password=password)
+        result: c.LoginResponse = self._post("/auth/login", c.LoginResponse, body)
         self.token = result.token
         return result
 

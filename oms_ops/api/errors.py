@@ -33,7 +33,9 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, object] = {"code": exc.code, "message": exc.message, "field": exc.field}
     if isinstance(exc, e.InsufficientStock):
         body["short"] = [s.__dict__ for s in exc.shortages]
-    status = next(code for kind, code in STATUS.items() if isinstance(exc, kind)) if type(exc) is not e.DomainError else 400
+    status = (
+        next(code for kind, code in STATUS.items() if isinstance(exc, kind)) if type(exc) is not e.DomainError else 400
+    )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, headers=headers)
 

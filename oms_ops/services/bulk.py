@@ -34,9 +34,7 @@ class Entity:
 
 ENTITIES: dict[str, Entity] = {
     "warehouses": Entity(("warehouse_code",), ("warehouse_code", "name"), ("region", "city")),
-    "products": Entity(
-        ("sku",), ("sku", "name", "category", "list_price", "cost"), ("unit", "tax_rate", "gtin")
-    ),
+    "products": Entity(("sku",), ("sku", "name", "category", "list_price", "cost"), ("unit", "tax_rate", "gtin")),
     "customers": Entity(
         ("customer_code",),
         ("customer_code", "name"),
@@ -96,8 +94,7 @@ def _check_keys_unique(cur: duckdb.DuckDBPyConnection, spec: Entity) -> None:
     key = ", ".join(spec.key)
     _fail_on(
         cur,
-        f"select row_no, concat_ws('/', {key}) from incoming"
-        f" qualify count(*) over (partition by {key}) > 1",
+        f"select row_no, concat_ws('/', {key}) from incoming qualify count(*) over (partition by {key}) > 1",
         spec.key[0],
         "The same key appears more than once",
     )
@@ -239,8 +236,10 @@ def _load_order_history(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
         "external_ref",
         "Lines of one order disagree on customer, time or status",
     )
-    cur.execute("create or replace temp table history_paths (prepaid boolean, final varchar, step integer,"
-                " from_status varchar, to_status varchar)")
+    cur.execute(
+        "create or replace temp table history_paths (prepaid boolean, final varchar, step integer,"
+        " from_status varchar, to_status varchar)"
+    )
     cur.executemany("insert into history_paths values (?, ?, ?, ?, ?)", _path_table())
     _fail_on(
         cur,

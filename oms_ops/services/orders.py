@@ -186,9 +186,12 @@ def list_orders(
     require(actor.roles, Action.VIEW_ORDERS)
     if status is not None and status not in lifecycle.Status.__members__.values():
         raise InvalidInput(f"Unknown status {status}.", field="status")
-    conditions, params = ["true"], []
+    conditions: list[str] = ["true"]
+    params: list[object] = []
     if query:
-        conditions.append("(o.order_number ilike ? or o.customer_code ilike ? or c.name ilike ? or o.external_ref ilike ?)")
+        conditions.append(
+            "(o.order_number ilike ? or o.customer_code ilike ? or c.name ilike ? or o.external_ref ilike ?)"
+        )
         params += [f"%{query}%"] * 4
     if status:
         conditions.append("o.status = ?")
@@ -217,4 +220,3 @@ def list_orders(
         )
         items = rows_as_dicts(cur)
     return {"items": items, "total_count": total[0] if total else 0, "page": page, "page_size": page_size}
-

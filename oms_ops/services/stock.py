@@ -12,7 +12,9 @@ from oms_ops.store import queries
 from oms_ops.store.database import Database
 
 
-def stock_levels(db: Database, actor: Actor, sku: str | None = None, warehouse: str | None = None) -> list[dict[str, Any]]:
+def stock_levels(
+    db: Database, actor: Actor, sku: str | None = None, warehouse: str | None = None
+) -> list[dict[str, Any]]:
     require(actor.roles, Action.VIEW_STOCK)
     with db.reading() as cur:
         return queries.stock_rows(cur, sku, warehouse)

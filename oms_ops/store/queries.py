@@ -120,7 +120,20 @@ def insert_order_lines(
     cur: duckdb.DuckDBPyConnection, lines: Iterable[tuple[str, int, str, str, int, PricedLine, Decimal]]
 ) -> None:
     rows = [
-        (number, line_no, sku, wh, qty, p.unit_price, p.discount_pct, p.tax_rate, cost, p.line_net, p.line_tax, p.line_total)
+        (
+            number,
+            line_no,
+            sku,
+            wh,
+            qty,
+            p.unit_price,
+            p.discount_pct,
+            p.tax_rate,
+            cost,
+            p.line_net,
+            p.line_tax,
+            p.line_total,
+        )
         for number, line_no, sku, wh, qty, p, cost in lines
     ]
     cur.execute(
