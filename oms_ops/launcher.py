@@ -144,7 +144,7 @@ def load_demo_once(settings: Settings) -> None:
     print("First start: generating and loading demo data ...", flush=True)
     started = time.monotonic()
     with OmsClient(settings.base_url, token=settings.pipeline_api_key, timeout=600) as client:
-        counts = load_demo(client, generate(), settings.demo_password)
+        counts = load_demo(client, generate(seed=settings.demo_seed, scale=settings.demo_scale), settings.demo_password)
     marker.write_text(str(counts))
     print(f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts}", flush=True)
 

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     port: int = 8700
     api_key: str | None = None
     demo_password: str = "oms-demo-2026"
+    demo_scale: float = 1.0
+    demo_seed: int = 7
     dagster_port: int = 3000
     streamlit_port: int = 8501
     locale: str = "en_US"
