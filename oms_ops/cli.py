@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import signal
 import sys
 
 from oms_ops.settings import Settings
@@ -15,6 +16,8 @@ def serve(settings: Settings) -> None:
 
     from oms_ops.api.app import create_app
 
+    # uvicorn shuts down gracefully, then re-raises the signal it caught: end with status 0 then.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 

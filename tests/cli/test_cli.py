@@ -1,0 +1,40 @@
+import signal
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from oms_ops.client import OmsClient, Unauthorized
+from tests.conftest import start_server
+
+
+def oms(server, *args, stdin=""):
+    return subprocess.run(
+        [sys.executable, "-m", "oms_ops.cli", *args], input=stdin, env=server.env, capture_output=True, text=True
+    )
+
+
+def test_user_add_reads_the_password_from_standard_input(server):
+    result = oms(server, "user", "add", "li.wei", "--role", "sales", stdin="s3cret-passw0rd\n")
+    assert result.returncode == 0, result.stderr
+    client = OmsClient(server.base_url)
+    assert client.login("li.wei", "s3cret-passw0rd").user.roles == ["sales"]
+
+
+def test_user_add_refuses_an_unknown_role_and_creates_nobody(server):
+    result = oms(server, "user", "add", "ghost", "--role", "superuser", stdin="s3cret-passw0rd\n")
+    assert result.returncode != 0
+    assert "Unknown role superuser" in result.stderr
+    with pytest.raises(Unauthorized):
+        OmsClient(server.base_url).login("ghost", "s3cret-passw0rd")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_on_a_signal_and_releases_the_database(tmp_path, sig):
+    running = start_server(tmp_path)
+    running.process.send_signal(sig)
+    assert running.process.wait(timeout=20) == 0
+    assert "Application shutdown complete" in (tmp_path / "server.log").read_text()
+    with duckdb.connect(str(tmp_path / "oms.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from schema_migrations").fetchone() == (1,)
