@@ -1,0 +1,1 @@
+"""Logic behind the pages: session and sign-in, formatting, messages, marts queries."""

@@ -1,0 +1,53 @@
+"""Which pages each role sees, grouped as the sidebar shows them. Pure data: the server still checks every call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from oms_ops.domain.roles import Action, may
+
+SALES_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin", "finance"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    group: str
+    path: str  # relative to dashboards/app.py
+    title: str
+    icon: str
+
+    def visible_to(self, roles: Iterable[str]) -> bool:
+        return can_open(self.path, roles)
+
+
+SIGN_IN = PageSpec("", "pages/sign_in.py", "Sign in", ":material/login:")
+NEW_ORDER = PageSpec("Ops", "pages/new_order.py", "New order", ":material/add_shopping_cart:")
+ORDERS = PageSpec("Ops", "pages/orders.py", "Orders", ":material/receipt_long:")
+SALES = PageSpec("Decisions", "pages/sales.py", "Sales", ":material/trending_up:")
+SIGNED_IN_PAGES = (NEW_ORDER, ORDERS, SALES)
+
+
+def can_open(path: str, roles: Iterable[str]) -> bool:
+    roles = list(roles)
+    if path == NEW_ORDER.path:
+        return may(roles, Action.PLACE_ORDER)
+    if path == ORDERS.path:
+        return may(roles, Action.VIEW_ORDERS)
+    if path == SALES.path:
+        return any(role in SALES_DASHBOARD_ROLES for role in roles)
+    return path == SIGN_IN.path
+
+
+def may_run_pipeline(roles: Iterable[str]) -> bool:
+    return may(roles, Action.RUN_PIPELINE)
+
+
+def pages_by_group(roles: Iterable[str]) -> dict[str, list[PageSpec]]:
+    """{'Ops': [...], 'Decisions': [...]} with only the pages these roles may open, groups in sidebar order."""
+    roles = list(roles)
+    groups: dict[str, list[PageSpec]] = {}
+    for page in SIGNED_IN_PAGES:
+        if page.visible_to(roles):
+            groups.setdefault(page.group, []).append(page)
+    return groups
