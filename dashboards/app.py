@@ -17,7 +17,7 @@ if user is None:
     current = st.navigation([page(SIGN_IN)], position="hidden")
 else:
     groups = {group: [page(spec) for spec in specs] for group, specs in pages_by_group(user.roles).items()}
-    current = st.navigation(groups)
+    current = st.navigation(groups or [page(SIGN_IN)])
     with st.sidebar:
         st.caption(f"Signed in as **{user.username}** ({', '.join(user.roles)})")
         if st.button("Sign out", key="app_sign_out", icon=":material/logout:"):

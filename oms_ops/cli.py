@@ -39,8 +39,11 @@ def demo(settings: Settings, scale: float, seed: int) -> None:
     from oms_ops.client import OmsClient
     from oms_ops.demo import generate, load_demo
 
-    data = generate(seed=seed, scale=scale)
     with OmsClient(settings.base_url, token=settings.pipeline_api_key, timeout=600) as client:
+        existing = client.list_orders(page_size=1).total_count
+        if existing:
+            sys.exit(f"oms: the server already holds {existing} orders; demo data loads only into an empty one.")
+        data = generate(seed=seed, scale=scale)
         counts = load_demo(client, data, settings.demo_password)
     print(json.dumps(counts, indent=2, default=str))
 

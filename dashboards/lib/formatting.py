@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from oms_ops.domain.lifecycle import LABELS, Status
+
 DEFAULT_CURRENCY = "CNY"
 
 
@@ -18,6 +20,12 @@ def money(amount: Decimal | int | float, locale: str, currency: str = DEFAULT_CU
 
 def number(value: Decimal | int | float, locale: str) -> str:
     return str(format_decimal(value, locale=locale))
+
+
+def signed(value: Decimal | int | float, locale: str, places: int = 1) -> str:
+    """1.25 -> '+1.3', -0.5 -> '-0.5' (a change, always with its sign)."""
+    digits = "#,##0." + "0" * places if places else "#,##0"
+    return str(format_decimal(value, format=f"+{digits};-{digits}", locale=locale))
 
 
 def percent(value: Decimal | float, locale: str) -> str:
@@ -35,5 +43,8 @@ def moment(value: datetime, locale: str, timezone: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """'pending_payment' -> 'Pending payment'."""
-    return status.replace("_", " ").capitalize()
+    """'pending_payment' -> 'Pending payment' (the English words of the order lifecycle)."""
+    try:
+        return LABELS[Status(status)][0]
+    except ValueError:
+        return status.replace("_", " ").capitalize()

@@ -91,7 +91,7 @@ def _reading(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=32, show_spinner=False)
 def publish_info(path: str, version: str) -> PublishInfo | None:
     with _reading(path) as con:
-        row = con.sql(
+        row = con.execute(
             "select published_at, snapshot_taken_at from publish_info order by published_at desc limit 1"
         ).fetchone()
     return PublishInfo(row[0], row[1]) if row else None
@@ -114,13 +114,13 @@ def sales_trend(path: str, version: str, grain: Grain) -> pl.DataFrame:
 def sales_kpis(path: str, version: str, days: int = 30) -> SalesKpis | None:
     """Totals of the last `days` days of published sales, and of the `days` before them; None when empty."""
     with _reading(path) as con:
-        rows = con.sql(
+        rows = con.execute(
             "with bounds as (select max(sales_date) as last_day, min(sales_date) as first_day from mart_sales_daily)"
             " select sales_date > last_day - $days as is_current, min(first_day), max(last_day),"
             " coalesce(sum(revenue), 0), coalesce(sum(orders), 0), coalesce(sum(units), 0), coalesce(sum(margin), 0)"
             " from mart_sales_daily, bounds where sales_date > last_day - 2 * $days"
             " group by is_current",
-            params={"days": days},
+            {"days": days},
         ).fetchall()
     by_period = {row[0]: row for row in rows}
     if True not in by_period:

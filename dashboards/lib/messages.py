@@ -9,8 +9,9 @@ from oms_ops.contracts import ShortLine, WarehouseOut
 
 
 def warehouse_label(warehouse: WarehouseOut) -> str:
-    """'SH (Shanghai)'."""
-    return f"{warehouse.warehouse_code} ({warehouse.name})" if warehouse.name else warehouse.warehouse_code
+    """'SH (Shanghai)': the code clerks use, and the city (else the name) for everyone else."""
+    place = warehouse.city or warehouse.name
+    return f"{warehouse.warehouse_code} ({place})" if place else warehouse.warehouse_code
 
 
 def shortage_sentence(short: ShortLine, warehouses: Mapping[str, WarehouseOut]) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import streamlit as st
@@ -21,6 +21,14 @@ ROLES = "auth_roles"
 NOTICE = "auth_notice"
 CLIENT = "auth_client"
 
+State = MutableMapping[Any, Any]  # st.session_state, or a plain dict in tests
+
+
+class WritableState(Protocol):
+    """Anything session state can be seeded through, AppTest's session_state included."""
+
+    def __setitem__(self, key: str, value: Any) -> None: ...
+
 
 @dataclass(frozen=True)
 class SignedInUser:
@@ -34,7 +42,7 @@ def settings() -> Settings:
     return Settings()
 
 
-def current_user(state: MutableMapping[str, Any] | None = None) -> SignedInUser | None:
+def current_user(state: State | None = None) -> SignedInUser | None:
     state = st.session_state if state is None else state
     token = state.get(TOKEN)
     if not token:
@@ -42,14 +50,14 @@ def current_user(state: MutableMapping[str, Any] | None = None) -> SignedInUser 
     return SignedInUser(str(state.get(USER, "")), tuple(state.get(ROLES, ())), str(token))
 
 
-def remember(state: MutableMapping[str, Any], login: LoginResponse) -> None:
+def remember(state: WritableState, login: LoginResponse) -> None:
     """Keep what sign-in returned; tests use this to seed AppTest's session state."""
     state[TOKEN] = login.token
     state[USER] = login.user.username
     state[ROLES] = list(login.user.roles)
 
 
-def forget(state: MutableMapping[str, Any] | None = None) -> None:
+def forget(state: State | None = None) -> None:
     state = st.session_state if state is None else state
     client = state.get(CLIENT)
     if isinstance(client, OmsClient):
@@ -85,10 +93,8 @@ def sign_in(username: str, password: str) -> SignedInUser:
 
 def sign_out() -> None:
     """End the session on the server too, so the token is useless afterwards."""
-    try:
+    with suppress(ApiError, httpx.TransportError):  # signing out locally is what matters to the person
         client().logout()
-    except (ApiError, httpx.TransportError):
-        pass  # signing out locally is what matters to the person at the screen
     forget()
 
 
@@ -104,10 +110,15 @@ def require_page(path: str) -> SignedInUser:
     return user
 
 
-def session_ended() -> None:
-    """The server no longer knows the token (expired or signed out elsewhere): back to the sign-in page."""
+def end_session() -> None:
+    """The server no longer knows the token (expired or signed out elsewhere); usable inside callbacks."""
     forget()
     st.session_state[NOTICE] = "Your session has ended. Please sign in again."
+
+
+def session_ended() -> None:
+    """As end_session, then straight back to the sign-in page."""
+    end_session()
     st.rerun()
 
 

@@ -345,7 +345,7 @@ def _rebuild_levels(cur: duckdb.DuckDBPyConnection, affected_sql: str) -> None:
 
 
 def _count(result: duckdb.DuckDBPyConnection) -> int:
-    row = result.fetchone()
+    row = next(iter(result.fetchall()), None)  # fetchone leaves the result open: unregister then fails
     return int(row[0]) if row else 0
 
 

@@ -1,0 +1,65 @@
+"""Sales (decision page): revenue and orders over time by channel, from the published marts."""
+
+from datetime import UTC, datetime
+
+import httpx
+import streamlit as st
+
+from dashboards.lib import formatting, marts, sales_charts, session
+from dashboards.lib.navigation import SALES, may_run_pipeline
+from oms_ops.client import ApiError, Unauthorized
+
+user = session.require_page(SALES.path)
+settings = session.settings()
+locale, timezone = settings.locale, settings.timezone
+
+title_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
+title_col.title("Sales")
+if may_run_pipeline(user.roles) and button_col.button(
+    "Run pipeline", key="sales_run_pipeline", icon=":material/refresh:"
+):
+    try:
+        run = session.client().run_pipeline()
+        st.success(
+            f"Pipeline run {run.run_id} started ({run.job_name}). New figures appear here once it has published."
+        )
+    except Unauthorized:
+        session.session_ended()
+    except ApiError as error:
+        st.error(error.message)
+    except httpx.TransportError:
+        st.error(session.unreachable_sentence())
+
+published = marts.published(settings.marts_db)
+if published is None:
+    st.info("No published data yet — run the pipeline.")
+    st.stop()
+
+try:
+    info = marts.publish_info(published.path, published.version)
+    kpis = marts.sales_kpis(published.path, published.version)
+except marts.MartsUnavailable as problem:
+    st.warning(f"{problem} Run the pipeline to publish it again.")
+    st.stop()
+
+if info is not None:
+    st.caption(f"Data as of {formatting.moment(info.published_at, locale, timezone)}")
+    if marts.is_stale(info.published_at, datetime.now(UTC)):
+        hours = (datetime.now(UTC) - info.published_at).total_seconds() / 3600
+        st.warning(f"This data is {formatting.number(round(hours), locale)} hours old. Run the pipeline to refresh it.")
+
+if kpis is None:
+    st.info("The published data has no sales yet.")
+    st.stop()
+
+period = f"{formatting.day(kpis.first_day, locale)} – {formatting.day(kpis.last_day, locale)}"
+st.markdown(f"**Last 30 days** ({period}), change against the 30 days before")
+for column, (label, value, delta) in zip(
+    st.columns(4), sales_charts.kpi_values(kpis.current, kpis.previous, locale), strict=True
+):
+    column.metric(label, value, delta)
+
+grain = st.radio("Show by", marts.GRAINS, index=1, format_func=str.title, horizontal=True, key="sales_grain")
+trend = marts.sales_trend(published.path, published.version, grain)
+st.plotly_chart(sales_charts.trend_figure(trend, "revenue", "Revenue by channel"), key="sales_revenue_chart")
+st.plotly_chart(sales_charts.trend_figure(trend, "orders", "Orders by channel"), key="sales_orders_chart")

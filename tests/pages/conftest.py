@@ -1,0 +1,135 @@
+"""Page tests: each page file run by AppTest against a real server, signed in by seeding session state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.lib import session
+from tests.conftest import TEST_PASSWORD, RunningServer, create_role_users, start_server
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+APP = DASHBOARDS / "app.py"
+PAGES = DASHBOARDS / "pages"
+PAGE_FILES = sorted(PAGES.glob("*.py"))
+
+WAREHOUSES = pl.DataFrame(
+    {
+        "warehouse_code": ["SH", "BJ"],
+        "name": ["Shanghai DC", "Beijing DC"],
+        "region": ["East", "North"],
+        "city": ["Shanghai", "Beijing"],
+    }
+)
+PRODUCTS = pl.DataFrame(
+    {
+        "sku": ["WIDGET-BLUE", "GADGET-XL", "SPROCKET-7", "PIN-STEEL"],
+        "name": ["Blue widget", "Gadget XL", "Sprocket, 7 teeth", "Steel pin"],
+        "category": ["widgets", "gadgets", "parts", "parts"],
+        "unit": ["pcs", "pcs", "pcs", "pcs"],
+        "list_price": ["10.00", "250.00", "3.50", "0.80"],
+        "cost": ["6.00", "180.00", "1.20", "0.30"],
+        "tax_rate": ["0.13", "0.13", "0.13", "0.13"],
+        "gtin": ["6900000000017", "6900000000024", "6900000000031", "6900000000048"],
+    }
+)
+CUSTOMERS = pl.DataFrame(
+    {
+        "customer_code": ["C-ACME", "C-GLOBEX"],
+        "name": ["Acme Trading Co.", "Globex Industrial Ltd."],
+        "name_en": [None, None],
+        "tier": ["gold", "standard"],
+        "region": ["East", "North"],
+        "city": ["Shanghai", "Beijing"],
+        "email": ["buy@acme.example", "orders@globex.example"],
+        "phone": [None, None],
+        "gln": [None, None],
+        "credit_limit": ["100000", "50000"],
+        "payment_terms_days": [0, 30],
+    }
+)
+# (warehouse, sku) -> units received before each test
+STOCK = {
+    ("SH", "WIDGET-BLUE"): 100,
+    ("SH", "GADGET-XL"): 7,
+    ("BJ", "WIDGET-BLUE"): 40,
+    ("BJ", "SPROCKET-7"): 500,
+    ("SH", "PIN-STEEL"): 10_000,  # for tests that place orders through the client
+}
+
+
+def load_shop(server: RunningServer) -> None:
+    now = datetime.now(UTC)
+    movements = pl.DataFrame(
+        {
+            "occurred_at": [now] * len(STOCK),
+            "warehouse_code": [wh for wh, _ in STOCK],
+            "sku": [sku for _, sku in STOCK],
+            "movement": ["receipt"] * len(STOCK),
+            "on_hand_delta": list(STOCK.values()),
+            "reserved_delta": [0] * len(STOCK),
+            "order_number": [None] * len(STOCK),
+            "reason": ["opening stock"] * len(STOCK),
+        },
+        schema_overrides={"occurred_at": pl.Datetime("us", "UTC"), "order_number": pl.String},
+    )
+    with server.system_client() as system:
+        for entity, frame in (("warehouses", WAREHOUSES), ("products", PRODUCTS), ("customers", CUSTOMERS)):
+            system.bulk_load(entity, frame)
+        system.bulk_load("stock_movements", movements)
+
+
+@pytest.fixture(scope="package")
+def shared_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One server with the catalogue above for all page tests (starting one costs ~3 s).
+
+    Tests share it, so they check what they changed (a new order, a stock level before and after)
+    rather than absolute counts.
+    """
+    running = start_server(tmp_path_factory.mktemp("oms"))
+    try:
+        create_role_users(running)
+        load_shop(running)
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def shop(shared_shop: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunningServer:
+    """The shared server, with the pages' settings pointing at it and at an empty data folder of this test."""
+    point_pages_at(monkeypatch, shared_shop.port, tmp_path)
+    return shared_shop
+
+
+def point_pages_at(monkeypatch: pytest.MonkeyPatch, port: int, data_dir: Path) -> None:
+    monkeypatch.setenv("OMS_HOST", "127.0.0.1")
+    monkeypatch.setenv("OMS_PORT", str(port))
+    monkeypatch.setenv("OMS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("OMS_LOCALE", "en_US")
+    monkeypatch.setenv("OMS_TIMEZONE", "Asia/Shanghai")
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(PAGES / f"{name}.py", default_timeout=20)
+
+
+def signed_in(at: AppTest, server: RunningServer, username: str) -> AppTest:
+    """Seed the session as the sign-in page leaves it."""
+    with server.client_as(username, TEST_PASSWORD) as client:
+        login = client.login(username, TEST_PASSWORD)
+    session.remember(at.session_state, login)
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in alerts, captions and markdown, as one string to search."""
+    parts = [
+        el.value for kind in ("success", "error", "warning", "info", "caption", "markdown") for el in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)

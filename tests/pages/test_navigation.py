@@ -1,0 +1,26 @@
+import pytest
+
+from dashboards.lib.navigation import pages_by_group
+
+
+def titles(role: str) -> dict[str, list[str]]:
+    return {group: [page.title for page in pages] for group, pages in pages_by_group([role]).items()}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("sales", {"Ops": ["New order", "Orders"]}),
+        ("warehouse", {"Ops": ["Orders"]}),
+        ("finance", {"Ops": ["Orders"], "Decisions": ["Sales"]}),
+        ("analyst", {"Ops": ["Orders"], "Decisions": ["Sales"]}),
+        ("manager", {"Ops": ["New order", "Orders"], "Decisions": ["Sales"]}),
+        ("admin", {"Ops": ["New order", "Orders"], "Decisions": ["Sales"]}),
+    ],
+)
+def test_each_role_sees_its_pages_grouped_ops_then_decisions(role: str, expected: dict[str, list[str]]) -> None:
+    assert titles(role) == expected
+
+
+def test_several_roles_see_the_union_of_their_pages() -> None:
+    assert [p.title for ps in pages_by_group(["warehouse", "analyst"]).values() for p in ps] == ["Orders", "Sales"]
