@@ -38,3 +38,18 @@ def test_serve_stops_cleanly_on_a_signal_and_releases_the_database(tmp_path, sig
     assert "Application shutdown complete" in (tmp_path / "server.log").read_text()
     with duckdb.connect(str(tmp_path / "oms.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from schema_migrations").fetchone() == (1,)
+
+
+def test_demo_loads_a_small_distributor_once_and_refuses_a_second_time(server):
+    first = oms(server, "demo", "--scale", "0.02", "--seed", "3")
+    assert first.returncode == 0, first.stderr
+    with server.client_as("sales") as sales:
+        orders = sales.list_orders(page_size=1).total_count
+        assert orders > 0
+        assert len(sales.warehouses()) == 3
+        assert sales.stock(), "demo stock was received"
+    second = oms(server, "demo", "--scale", "0.02", "--seed", "3")
+    assert second.returncode != 0
+    assert "already holds" in second.stderr
+    with server.client_as("sales") as sales:
+        assert sales.list_orders(page_size=1).total_count == orders
