@@ -21,10 +21,10 @@ class PageSpec:
         return can_open(self.path, roles)
 
 
-SIGN_IN = PageSpec("", "pages/sign_in.py", "Sign in", ":material/login:")
-NEW_ORDER = PageSpec("Ops", "pages/new_order.py", "New order", ":material/add_shopping_cart:")
-ORDERS = PageSpec("Ops", "pages/orders.py", "Orders", ":material/receipt_long:")
-SALES = PageSpec("Decisions", "pages/sales.py", "Sales", ":material/trending_up:")
+SIGN_IN = PageSpec("", "views/sign_in.py", "Sign in", ":material/login:")
+NEW_ORDER = PageSpec("Ops", "views/new_order.py", "New order", ":material/add_shopping_cart:")
+ORDERS = PageSpec("Ops", "views/orders.py", "Orders", ":material/receipt_long:")
+SALES = PageSpec("Decisions", "views/sales.py", "Sales", ":material/trending_up:")
 SIGNED_IN_PAGES = (NEW_ORDER, ORDERS, SALES)
 
 

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import RunningServer
 from tests.integration.shop import load_catalogue
 
-SCARCE_STOCK = {("SH", "BOLT-M8"): 40, ("SH", "LAMP-LED-9W"): 30, ("SH", "CABLE-CAT6"): 20}
+SCARCE_STOCK = {("SH", "BOLT-M8"): 120, ("SH", "LAMP-LED-9W"): 90, ("SH", "CABLE-CAT6"): 60}
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ def test_the_same_external_ref_sent_at_once_by_many_processes_makes_exactly_one_
     with scarce.system_client() as system:
         assert system.list_orders(query="PO-RACE-1").total_count == 1
         assert system.list_orders().total_count == 1
-    assert stock_of(scarce)[("SH", "LAMP-LED-9W")] == (30, 2)
+    assert stock_of(scarce)[("SH", "LAMP-LED-9W")] == (90, 2)
     con = lake(scarce)
     assert con.execute("select count(*) from stock_ledger where movement = 'reservation'").fetchall() == [(1,)]
     assert con.execute("select count(*) from order_events").fetchall() == [(1,)]

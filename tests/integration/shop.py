@@ -96,9 +96,7 @@ def login_token(server: RunningServer, username: str, password: str = TEST_PASSW
     return str(response.json()["token"])
 
 
-def call(
-    server: RunningServer, method: str, path: str, token: str | None = None, **kwargs: Any
-) -> httpx.Response:
+def call(server: RunningServer, method: str, path: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
     headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {token}"} if token else {})}
     return httpx.request(method, f"{server.base_url}{API}{path}", headers=headers, timeout=30, **kwargs)
 

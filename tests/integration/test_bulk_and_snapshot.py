@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -243,7 +244,7 @@ def test_imported_order_events_form_a_legal_chain_ending_in_the_order_status(imp
         events = order.events
         assert events, order.order_number
         assert events[0].from_status is None
-        for previous, event in zip(events, events[1:], strict=False):
+        for previous, event in pairwise(events):
             assert event.from_status == previous.to_status
             assert Status(event.to_status) in ALLOWED_MOVES[Status(event.from_status)], (order.external_ref, event)
             assert event.occurred_at >= previous.occurred_at
@@ -256,10 +257,14 @@ def test_imported_order_events_form_a_legal_chain_ending_in_the_order_status(imp
 
 def test_imported_shipments_appear_in_the_ledger_and_lower_on_hand(imported):
     server, orders = imported
-    shipped = lake(server).execute(
-        "select order_number, warehouse_code, sku, on_hand_delta, reserved_delta from stock_ledger"
-        " where movement = 'shipment' order by order_number, sku"
-    ).fetchall()
+    shipped = (
+        lake(server)
+        .execute(
+            "select order_number, warehouse_code, sku, on_hand_delta, reserved_delta from stock_ledger"
+            " where movement = 'shipment' order by order_number, sku"
+        )
+        .fetchall()
+    )
     refs = {o.order_number: o.external_ref for o in orders.values()}
     assert [(refs[n], wh, sku, oh, rs) for n, wh, sku, oh, rs in shipped] == [
         ("WS-100", "SH", "BOLT-M8", -40, 0),

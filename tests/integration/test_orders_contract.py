@@ -46,8 +46,10 @@ def test_placing_an_order_answers_201_with_priced_lines_and_exact_totals(shared_
     assert order["created_by"] == "sales"
     assert order["ordered_at"].endswith("Z")
     # Money travels as decimal strings with two places, never as floats.
-    assert [(line["sku"], line["unit_price"], line["line_net"], line["line_tax"], line["line_total"])
-            for line in order["lines"]] == [
+    assert [
+        (line["sku"], line["unit_price"], line["line_net"], line["line_tax"], line["line_total"])
+        for line in order["lines"]
+    ] == [
         ("BOLT-M8", "0.25", "0.50", "0.07", "0.57"),  # 0.065 tax rounds half-up
         ("LAMP-LED-9W", "12.90", "38.70", "5.03", "43.73"),
         ("GUIDE-SAFETY", "45.50", "45.50", "4.10", "49.60"),  # 9 % book tax, 4.095 -> 4.10
@@ -123,9 +125,7 @@ def test_a_short_order_answers_409_naming_each_short_sku_and_reserves_nothing(sh
 def test_the_typed_client_raises_conflict_carrying_the_short_lines(shop):
     with shop.client_as("sales") as sales, pytest.raises(Conflict) as caught:
         sales.place_order("C-ACME", [{"sku": "CABLE-CAT6", "quantity": 6, "warehouse": "SH"}])
-    assert [(s.sku, s.warehouse, s.requested, s.available) for s in caught.value.short] == [
-        ("CABLE-CAT6", "SH", 6, 5)
-    ]
+    assert [(s.sku, s.warehouse, s.requested, s.available) for s in caught.value.short] == [("CABLE-CAT6", "SH", 6, 5)]
 
 
 def test_two_lines_of_the_same_sku_count_together_against_stock(shop):
@@ -252,11 +252,15 @@ def test_a_placed_order_writes_one_reservation_row_per_location(shop):
                 {"sku": "LAMP-LED-9W", "quantity": 1, "warehouse": "GZ"},
             ],
         )
-    rows = lake(shop).execute(
-        "select warehouse_code, sku, movement, on_hand_delta, reserved_delta, actor from stock_ledger"
-        " where order_number = ? order by warehouse_code",
-        [order.order_number],
-    ).fetchall()
+    rows = (
+        lake(shop)
+        .execute(
+            "select warehouse_code, sku, movement, on_hand_delta, reserved_delta, actor from stock_ledger"
+            " where order_number = ? order by warehouse_code",
+            [order.order_number],
+        )
+        .fetchall()
+    )
     assert rows == [
         ("GZ", "LAMP-LED-9W", "reservation", 0, 1, "sales"),
         ("SH", "LAMP-LED-9W", "reservation", 0, 5, "sales"),

@@ -19,10 +19,14 @@ def test_receiving_stock_increases_on_hand_and_writes_a_receipt_row(shop):
         "reserved": before[1],
         "available": before[0] + 25 - before[1],
     }
-    rows = lake(shop).execute(
-        "select movement, on_hand_delta, reserved_delta, actor, reason, occurred_at is not null from stock_ledger"
-        " where warehouse_code = 'SH' and sku = 'LAMP-LED-9W' and actor = 'warehouse'"
-    ).fetchall()
+    rows = (
+        lake(shop)
+        .execute(
+            "select movement, on_hand_delta, reserved_delta, actor, reason, occurred_at is not null from stock_ledger"
+            " where warehouse_code = 'SH' and sku = 'LAMP-LED-9W' and actor = 'warehouse'"
+        )
+        .fetchall()
+    )
     assert rows == [("receipt", 25, 0, "warehouse", "container MSKU-1", True)]
 
 

@@ -11,11 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.lib import session
+from oms_ops.client import OmsClient
+from oms_ops.contracts import LoginResponse
 from tests.conftest import TEST_PASSWORD, RunningServer, create_role_users, start_server
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 APP = DASHBOARDS / "app.py"
-PAGES = DASHBOARDS / "pages"
+PAGES = DASHBOARDS / "views"  # not "pages/": see dashboards/README.md
 PAGE_FILES = sorted(PAGES.glob("*.py"))
 
 WAREHOUSES = pl.DataFrame(
@@ -119,10 +121,17 @@ def page(name: str) -> AppTest:
     return AppTest.from_file(PAGES / f"{name}.py", default_timeout=20)
 
 
-def signed_in(at: AppTest, server: RunningServer, username: str) -> AppTest:
-    """Seed the session as the sign-in page leaves it."""
-    with server.client_as(username, TEST_PASSWORD) as client:
-        login = client.login(username, TEST_PASSWORD)
+_logins: dict[tuple[int, str], LoginResponse] = {}
+
+
+def signed_in(at: AppTest, server: RunningServer, username: str, fresh: bool = False) -> AppTest:
+    """Seed the session as the sign-in page leaves it; logins are reused (password hashing is slow on purpose)."""
+    login = _logins.get((server.port, username))
+    if fresh or login is None:
+        with OmsClient(server.base_url) as client:
+            login = client.login(username, TEST_PASSWORD)
+        if not fresh:  # a fresh login is for a test that may end it
+            _logins[server.port, username] = login
     session.remember(at.session_state, login)
     return at
 

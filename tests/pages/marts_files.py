@@ -17,7 +17,7 @@ LATER = {"manual": (2, 10, Decimal("120.00"), Decimal("72.00")), "edi": (1, 5, D
 
 
 def sales_rows(days: int = 60, last_day: date = LAST_DAY) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for back in range(days):
         day = last_day - timedelta(days=back)
         for channel, (orders, units, revenue, cost) in (LATER if back < 30 else EARLIER).items():

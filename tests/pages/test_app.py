@@ -39,7 +39,7 @@ def test_a_sales_clerk_lands_on_new_order(shop: RunningServer) -> None:
 
 
 def test_signing_out_ends_the_session_on_the_server(shop: RunningServer) -> None:
-    at = signed_in(app(), shop, "manager").run()
+    at = signed_in(app(), shop, "manager", fresh=True).run()
     token = at.session_state[session.TOKEN]
 
     at.button(key="app_sign_out").click().run()

@@ -8,11 +8,15 @@ from tests.conftest import RunningServer
 from tests.pages.conftest import page, signed_in
 
 
-def place(server: RunningServer, quantity: int = 1, ref: str | None = None) -> OrderOut:
+def place(server: RunningServer, quantity: int = 1, refs: list[str | None] | None = None) -> list[OrderOut]:
+    """Orders of steel pins for C-ACME, placed by the sales clerk through the client."""
     with server.client_as("sales") as client:
-        return client.place_order(
-            "C-ACME", [{"sku": "PIN-STEEL", "quantity": quantity, "warehouse": "SH"}], external_ref=ref
-        )
+        return [
+            client.place_order(
+                "C-ACME", [{"sku": "PIN-STEEL", "quantity": quantity, "warehouse": "SH"}], external_ref=ref
+            )
+            for ref in refs or [None]
+        ]
 
 
 def search(at: AppTest, text: str) -> AppTest:
@@ -25,7 +29,7 @@ def listed(at: AppTest) -> list[str]:
 
 
 def test_the_list_shows_an_order_found_by_its_number(shop: RunningServer) -> None:
-    order = place(shop, quantity=12)
+    [order] = place(shop, quantity=12)
     at = signed_in(page("orders"), shop, "finance").run()
 
     search(at, order.order_number)
@@ -41,7 +45,7 @@ def test_the_list_shows_an_order_found_by_its_number(shop: RunningServer) -> Non
 
 
 def test_the_detail_shows_lines_totals_and_history(shop: RunningServer) -> None:
-    order = place(shop, quantity=5)
+    [order] = place(shop, quantity=5)
     at = search(signed_in(page("orders"), shop, "sales").run(), order.order_number)
 
     at.selectbox(key="orders_open").select(order.order_number).run()
@@ -78,7 +82,7 @@ def test_a_date_range_before_any_order_lists_nothing(shop: RunningServer) -> Non
 
 def test_pages_through_more_orders_than_fit_one_page(shop: RunningServer) -> None:
     batch = f"PAGING-{uuid4().hex[:6]}"
-    numbers = [place(shop, ref=f"{batch}-{i:02}").order_number for i in range(27)]
+    numbers = [order.order_number for order in place(shop, refs=[f"{batch}-{i:02}" for i in range(27)])]
     at = search(signed_in(page("orders"), shop, "manager").run(), batch)
     first = listed(at)
 

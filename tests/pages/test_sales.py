@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -28,7 +29,7 @@ def sales_page(role: str = "manager") -> AppTest:
     return as_role(page("sales"), role).run()
 
 
-def charts(at: AppTest) -> dict[str, dict[str, object]]:
+def charts(at: AppTest) -> dict[str, Any]:
     """The plotly figures on the page by title."""
     figures = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
     return {figure["layout"]["title"]["text"]: figure for figure in figures}
@@ -37,10 +38,10 @@ def charts(at: AppTest) -> dict[str, dict[str, object]]:
 class StubServer(BaseHTTPRequestHandler):
     """Answers POST /api/v1/pipeline/runs as the oms_ops server would, with a status chosen by the test."""
 
-    answer: tuple[int, dict[str, object]] = (201, {"run_id": "run-42", "job_name": "refresh_marts"})
-    calls: list[str | None] = []
+    answer: ClassVar[tuple[int, dict[str, object]]] = (201, {"run_id": "run-42", "job_name": "refresh_marts"})
+    calls: ClassVar[list[str | None]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:
         type(self).calls.append(self.headers.get("Authorization"))
         status, body = type(self).answer
         payload = json.dumps(body).encode()

@@ -1,0 +1,42 @@
+"""The dbt models as assets: staging views and mart tables over the oms snapshot, tests as asset checks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.defs.dbt.project import oms_dbt_project
+from pipelines.defs.oms.resources import DataFolderResource
+
+MART_MODELS = ("fct_order_lines", "fct_orders", "dim_customers", "dim_products", "mart_sales_daily")
+
+
+class OmsDbtTranslator(DagsterDbtTranslator):
+    """Models go in the group of their top folder under models/ (staging, marts)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "source" or len(fqn) < 3:
+            return super().get_group_name(dbt_resource_props)
+        return str(fqn[1])
+
+
+def build_args(data_folder: DataFolderResource) -> list[str]:
+    """`dbt build` against the data folder the rest of the pipeline uses."""
+    return ["build", "--vars", json.dumps({"data_dir": str(data_folder.path)})]
+
+
+@dbt_assets(manifest=oms_dbt_project.manifest_path, project=oms_dbt_project, dagster_dbt_translator=OmsDbtTranslator())
+def oms_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_folder: DataFolderResource
+) -> Iterator[Any]:
+    """Build and test the dbt models (staging -> marts) into warehouse.duckdb."""
+    yield from dbt.cli(build_args(data_folder), context=context).stream()
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    return [dg.AssetKey(model) for model in MART_MODELS]
