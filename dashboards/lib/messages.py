@@ -17,7 +17,7 @@ def warehouse_label(warehouse: WarehouseOut) -> str:
 def shortage_sentence(short: ShortLine, warehouses: Mapping[str, WarehouseOut]) -> str:
     known = warehouses.get(short.warehouse)
     where = warehouse_label(known) if known else short.warehouse
-    return f"Only {short.available} of SKU {short.sku} available in {where} (requested {short.requested})."
+    return f"Only {short.available} of SKU {short.sku} available in {where}; {short.requested} requested."
 
 
 def order_error_sentences(error: ApiError, warehouses: Mapping[str, WarehouseOut]) -> list[str]:

@@ -63,3 +63,4 @@ grain = st.radio("Show by", marts.GRAINS, index=1, format_func=str.title, horizo
 trend = marts.sales_trend(published.path, published.version, grain)
 st.plotly_chart(sales_charts.trend_figure(trend, "revenue", "Revenue by channel"), key="sales_revenue_chart")
 st.plotly_chart(sales_charts.trend_figure(trend, "orders", "Orders by channel"), key="sales_orders_chart")
+st.caption(f"The first and last {grain} may be partial.")

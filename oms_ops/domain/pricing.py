@@ -25,7 +25,7 @@ class PricedLine:
 def price_line(quantity: int, unit_price: Decimal, tax_rate: Decimal, discount_pct: Decimal = Decimal(0)) -> PricedLine:
     net = to_cents(unit_price * quantity * (Decimal(100) - discount_pct) / Decimal(100))
     tax = to_cents(net * tax_rate)
-    return PricedLine(unit_price, discount_pct, tax_rate, net, tax, net + tax)
+    return PricedLine(to_cents(unit_price), to_cents(discount_pct), tax_rate, net, tax, net + tax)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ REFRESH_JOB = "refresh_marts"
 
 def launch_refresh(settings: Settings) -> dict[str, str]:
     """The caller has checked the role; Dagster is asked through its webserver so the run shows in its UI."""
-    from pipelines.launch import launch_refresh as launch  # Dagster's client is heavy: load it on first use
-
     try:
+        from pipelines.launch import launch_refresh as launch  # Dagster's client is heavy: load it on first use
+
         run_id = launch(settings.dagster_url)
     except Exception as exc:  # the GraphQL client raises many kinds when Dagster is down or busy
         raise Unavailable(f"The pipeline could not be started: Dagster at {settings.dagster_url} said: {exc}") from exc

@@ -24,16 +24,15 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._root = duckdb.connect(str(path))
-        self._root.execute("set TimeZone = 'UTC'")
+        # Global, so every cursor (a connection of its own) starts in UTC without a statement of its own.
+        self._root.execute("set global TimeZone = 'UTC'")
         self._write_lock = threading.Lock()
 
     def close(self) -> None:
         self._root.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        cursor = self._root.cursor()
-        cursor.execute("set TimeZone = 'UTC'")
-        return cursor
+        return self._root.cursor()
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:

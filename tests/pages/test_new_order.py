@@ -78,7 +78,7 @@ def test_a_short_stock_order_says_how_much_is_available_and_creates_nothing(shop
     at.button(key="new_order_submit").click().run()
 
     assert not at.exception
-    assert "SKU GADGET-XL available in SH (Shanghai) (requested 90)" in at.error[0].value
+    assert "SKU GADGET-XL available in SH (Shanghai); 90 requested." in at.error[0].value
     assert at.error[0].value.startswith("Only ")
     assert (order_numbers(shop), reserved(shop, "WIDGET-BLUE", "SH"), reserved(shop, "GADGET-XL", "SH")) == before
     assert at.selectbox(key="new_order_sku_1").value == "GADGET-XL"  # kept, to correct

@@ -187,3 +187,15 @@ def test_a_sales_clerk_cannot_open_the_page(stub: type[StubServer]) -> None:
     at = sales_page("sales")
 
     assert "may not open this page" in at.warning[0].value
+
+
+def test_amounts_and_dates_follow_the_locale_setting(
+    stub: type[StubServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMS_LOCALE", "zh_CN")
+    publish_marts(tmp_path, datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+
+    at = sales_page()
+
+    assert at.metric[0].value == "¥5,400.00"
+    assert "2026年4月1日" in at.caption[0].value

@@ -1,12 +1,12 @@
 """The dbt models as assets: staging views and mart tables over the oms snapshot, tests as asset checks."""
 
-from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
+from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.defs.dbt.project import oms_dbt_project
@@ -32,7 +32,7 @@ def build_args(data_folder: DataFolderResource) -> list[str]:
 
 @dbt_assets(manifest=oms_dbt_project.manifest_path, project=oms_dbt_project, dagster_dbt_translator=OmsDbtTranslator())
 def oms_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, data_folder: DataFolderResource
+    context: AssetExecutionContext, dbt: DbtCliResource, data_folder: DataFolderResource
 ) -> Iterator[Any]:
     """Build and test the dbt models (staging -> marts) into warehouse.duckdb."""
     yield from dbt.cli(build_args(data_folder), context=context).stream()

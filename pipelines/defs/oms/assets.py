@@ -1,11 +1,11 @@
 """The oms snapshot: the server copies its tables to Parquet; one asset per table, named by the table."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+from dagster import AssetExecutionContext
 
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 
@@ -44,7 +44,7 @@ class SnapshotMismatch(Exception):
     can_subset=False,
 )
 def oms_snapshot(
-    context: dg.AssetExecutionContext, oms: OmsResource, data_folder: DataFolderResource
+    context: AssetExecutionContext, oms: OmsResource, data_folder: DataFolderResource
 ) -> Iterator[dg.MaterializeResult]:
     """Ask the oms server for one consistent snapshot of its tables, written as Parquet into the lake."""
     with oms.client() as client:

@@ -1,0 +1,1 @@
+"""Snapshot of the oms tables into the lake."""

@@ -1,0 +1,1 @@
+"""marts.duckdb: publish, reconcile, schedule."""
