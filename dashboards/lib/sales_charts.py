@@ -52,3 +52,16 @@ def kpi_values(current: Totals, previous: Totals | None, locale: str) -> list[tu
         ("Units", formatting.number(current.units, locale), change(current.units, before.units, locale)),
         ("Margin", formatting.percent(rate, locale) if rate is not None else "–", rate_change),
     ]
+
+
+def latest_periods(trend: pl.DataFrame, locale: str, periods: int = 8) -> pl.DataFrame:
+    """The most recent periods, newest first, formatted for reading (the rows behind the charts' right edge)."""
+    recent = trend.filter(pl.col("period").is_in(trend["period"].unique().sort().tail(periods).implode()))
+    return pl.DataFrame(
+        {
+            "Period": [formatting.day(d, locale) for d in recent["period"]],
+            "Channel": recent["channel"],
+            "Orders": [formatting.number(n, locale) for n in recent["orders"]],
+            "Revenue": [formatting.money(r, locale) for r in recent["revenue"]],
+        }
+    ).reverse()

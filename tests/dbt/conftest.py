@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from tests.dbt.lake import build_lake
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"

@@ -199,3 +199,15 @@ def test_amounts_and_dates_follow_the_locale_setting(
 
     assert at.metric[0].value == "¥5,400.00"
     assert "2026年4月1日" in at.caption[0].value
+
+
+def test_the_latest_days_are_listed_newest_first_with_their_figures(stub: type[StubServer], tmp_path: Path) -> None:
+    publish_marts(tmp_path, datetime.now(UTC))
+    at = sales_page()
+
+    at.radio(key="sales_grain").set_value("day").run()
+
+    table = at.table[0].value
+    assert list(table.columns) == ["Period", "Channel", "Orders", "Revenue"]
+    assert len(table) == 16  # 8 days x 2 channels
+    assert table.iloc[0].to_dict() == {"Period": "Mar 31, 2026", "Channel": "manual", "Orders": "2", "Revenue": "CN¥120.00"}

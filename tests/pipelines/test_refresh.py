@@ -21,9 +21,7 @@ from tests.conftest import RunningServer
 
 pytestmark = pytest.mark.slow
 
-WAREHOUSES = pl.DataFrame(
-    {"warehouse_code": ["SH"], "name": ["Shanghai DC"], "region": ["East"], "city": ["Shanghai"]}
-)
+WAREHOUSES = pl.DataFrame({"warehouse_code": ["SH"], "name": ["Shanghai DC"], "region": ["East"], "city": ["Shanghai"]})
 PRODUCTS = pl.DataFrame(
     {
         "sku": ["BOLT-M8", "LAMP-LED-9W"],

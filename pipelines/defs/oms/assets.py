@@ -1,6 +1,5 @@
 """The oms snapshot: the server copies its tables to Parquet; one asset per table, named by the table."""
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +55,9 @@ def oms_snapshot(
     for table in SNAPSHOT_TABLES:
         path = Path(written[table].path).resolve()
         if path.parent != data_folder.lake_dir:
-            raise SnapshotMismatch(f"The server wrote {path}, but dbt reads {data_folder.lake_dir}: check OMS_DATA_DIR.")
+            raise SnapshotMismatch(
+                f"The server wrote {path}, but dbt reads {data_folder.lake_dir}: check OMS_DATA_DIR."
+            )
         yield dg.MaterializeResult(
             asset_key=table_key(table),
             metadata={

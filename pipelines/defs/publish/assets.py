@@ -1,14 +1,13 @@
 """Publishing the marts: a finished copy of the mart tables swapped into marts.duckdb in one step."""
 
-
 import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-from dagster import AssetExecutionContext
 import duckdb
+from dagster import AssetExecutionContext
 
 from pipelines.defs.dbt.assets import MART_MODELS, mart_keys
 from pipelines.defs.oms.assets import table_key

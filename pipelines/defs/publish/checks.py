@@ -1,6 +1,5 @@
 """Reconciliation: the published marts hold the orders of the snapshot they were built from."""
 
-
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +19,7 @@ class OrderCounts:
 
     @property
     def reconciled(self) -> bool:
-        return (
-            self.snapshot_orders == self.published_orders and self.snapshot_sold_orders == self.published_sold_orders
-        )
+        return self.snapshot_orders == self.published_orders and self.snapshot_sold_orders == self.published_sold_orders
 
 
 def count_orders(lake_dir: Path, marts_db: Path) -> OrderCounts:
