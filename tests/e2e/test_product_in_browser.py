@@ -1,0 +1,109 @@
+"""The whole product as a person meets it: `oms up`, a browser, an order, the pipeline, the dashboard, Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboards.lib import formatting
+from oms_ops.client import OmsClient
+from tests.conftest import TEST_API_KEY, TEST_PASSWORD
+from tests.e2e.product import RunningProduct, start_product
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def product(tmp_path):
+    running = start_product(tmp_path / "data")
+    yield running
+    if running.process.poll() is None:
+        running.interrupt()
+
+
+def sign_in(page: Page, product: RunningProduct, username: str) -> None:
+    page.goto(product.web_url)
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(text)
+    page.keyboard.press("Enter")
+
+
+def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: RunningProduct, browser_page: Page):
+    page = browser_page
+    api = OmsClient(product.api_url, token=TEST_API_KEY)
+    in_shanghai = sorted(api.stock(warehouse="SH"), key=lambda row: -row.available)
+    plenty = [row.sku for row in in_shanghai[:2]]
+    scarce = min((row for row in in_shanghai if row.available > 0), key=lambda row: row.available)
+    customer = api.customers(limit=1)[0].customer_code
+
+    # Only the sign-in page is reachable without a session.
+    page.goto(product.web_url + "/orders")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+    sign_in(page, product, "sales")
+    page.get_by_role("heading", name="New order").wait_for()
+    choose(page, "Customer", customer)
+    choose(page, "Ship from", "SH")
+    choose(page, "Product 1", plenty[0])
+    expect(page.get_by_text(re.compile(r"\d+ available in SH"))).to_be_visible()
+    page.get_by_role("button", name="Add line").click()
+    choose(page, "Product 2", plenty[1])
+    page.get_by_role("spinbutton", name="Quantity").nth(1).fill("3")
+    page.get_by_role("button", name="Place order").click()
+    placed = page.get_by_text(re.compile(r"Order SO\d+ placed"))
+    expect(placed).to_be_visible()
+    order_number = re.search(r"SO\d+", placed.inner_text()).group(0)  # type: ignore[union-attr]
+
+    choose(page, "Customer", customer)
+    choose(page, "Product 1", scarce.sku)
+    page.get_by_role("spinbutton", name="Quantity").first.fill(str(scarce.available + 5))
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Place order").click()
+    expect(page.get_by_text(f"Only {scarce.available} of SKU {scarce.sku} available in SH")).to_be_visible()
+
+    page.get_by_role("link", name="Orders").click()
+    page.get_by_label("Search").fill(order_number)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("1 orders")).to_be_visible()
+    choose(page, "Open order", order_number)
+    expect(page.get_by_role("heading", name=re.compile(f"Order {order_number}"))).to_be_visible()
+
+    order = api.get_order(order_number)
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, product, "manager")
+    page.get_by_role("link", name="Sales").click()
+    page.get_by_role("button", name="Run pipeline").click()
+    expect(page.get_by_text(re.compile(r"Pipeline run \S+ started"))).to_be_visible()
+
+    expected_row = f"{formatting.day(today, 'en_US')}\tmanual\t1\t{formatting.money(order.subtotal, 'en_US')}"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        page.reload()
+        page.get_by_role("heading", name="Sales").wait_for()
+        if page.get_by_text("Show by").count():
+            page.get_by_text("Day", exact=True).click()
+            rows = page.locator('[data-testid="stTable"] tr').all_inner_texts()
+            if any(expected_row in row for row in rows):
+                break
+        time.sleep(3)
+    else:
+        pytest.fail(f"the order never reached the Sales page; logs in {product.data_dir / 'logs'}")
+
+    assert product.interrupt() == 0
+    assert "All stopped." in "".join(product.output)
+    assert product.processes_left() == []
