@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -94,8 +95,6 @@ def start_product(data_dir: Path, timeout: float = 300) -> RunningProduct:
             if process.poll() is not None:
                 break
     for pid in [process.pid, *product.processes_left()]:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     raise RuntimeError("oms up did not get ready:\n" + "".join(product.output))
