@@ -43,19 +43,31 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, grace: float = 20.0) -> None:
-        if not self.running():
+        """SIGINT to the whole process group, then SIGTERM, then SIGKILL, until no process of it is left."""
+        if self.process is None:
             return
-        assert self.process is not None
+        group = self.process.pid
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
             try:
-                os.killpg(self.process.pid, sig)
+                os.killpg(group, sig)
             except ProcessLookupError:
-                return
-            try:
-                self.process.wait(timeout=grace)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+                break
+            if _group_gone(self.process, group, grace):
+                break
+        self.process.wait()
+
+
+def _group_gone(leader: subprocess.Popen[bytes], group: int, timeout: float) -> bool:
+    """Wait for the leader and every other process of its group to end; the leader is reaped as it goes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        leader.poll()
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def wait_until_ready(url: str, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:

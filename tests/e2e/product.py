@@ -51,6 +51,15 @@ class RunningProduct:
                 continue
         return left
 
+    def wait_for_output(self, pattern: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.output if pattern in line]
+            if found:
+                return found[0]
+            time.sleep(0.5)
+        raise AssertionError(f"oms up never printed {pattern!r}:\n" + "".join(self.output))
+
     def interrupt(self, timeout: float = 90) -> int:
         """Ctrl-C, as a person at the terminal would press it."""
         self.process.send_signal(signal.SIGINT)
