@@ -210,4 +210,9 @@ def test_the_latest_days_are_listed_newest_first_with_their_figures(stub: type[S
     table = at.table[0].value
     assert list(table.columns) == ["Period", "Channel", "Orders", "Revenue"]
     assert len(table) == 16  # 8 days x 2 channels
-    assert table.iloc[0].to_dict() == {"Period": "Mar 31, 2026", "Channel": "manual", "Orders": "2", "Revenue": "CN¥120.00"}
+    assert table.iloc[0].to_dict() == {
+        "Period": "Mar 31, 2026",
+        "Channel": "manual",
+        "Orders": "2",
+        "Revenue": "CN¥120.00",
+    }
