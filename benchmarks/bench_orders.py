@@ -66,7 +66,6 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def load_catalogue(base_url: str) -> None:
-    now = datetime.now(UTC)
     with OmsClient(base_url, token=API_KEY, timeout=120) as system:
         system.bulk_load("warehouses", pl.DataFrame({"warehouse_code": WAREHOUSES, "name": ["Shanghai", "Guangzhou"]}))
         system.bulk_load(
@@ -85,19 +84,7 @@ def load_catalogue(base_url: str) -> None:
             "customers", pl.DataFrame({"customer_code": ["C-BENCH"], "name": ["Bench"], "payment_terms_days": [30]})
         )
         locations = [(wh, sku) for wh in WAREHOUSES for sku in SKUS]
-        system.bulk_load(
-            "stock_movements",
-            pl.DataFrame(
-                {
-                    "occurred_at": [now] * len(locations),
-                    "warehouse_code": [wh for wh, _ in locations],
-                    "sku": [sku for _, sku in locations],
-                    "movement": ["receipt"] * len(locations),
-                    "on_hand_delta": [10**9] * len(locations),
-                },
-                schema_overrides={"occurred_at": pl.Datetime("us", "UTC")},
-            ),
-        )
+        system.bulk_receive(dict.fromkeys(locations, 10**9))
 
 
 def random_lines(rng: random.Random) -> list[tuple[str, str, int]]:

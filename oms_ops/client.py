@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -181,6 +182,21 @@ class OmsClient:
             headers={"Content-Type": "application/vnd.apache.parquet"},
         )
         return c.BulkResult.model_validate(response.json())
+
+    def bulk_receive(self, stock: Mapping[tuple[str, str], int], reason: str = "opening stock") -> c.BulkResult:
+        """Receive many (warehouse, sku) -> units at once, e.g. opening stock, as ledger receipts."""
+        receipts = pl.DataFrame(
+            {
+                "occurred_at": [datetime.now(UTC)] * len(stock),
+                "warehouse_code": [warehouse for warehouse, _ in stock],
+                "sku": [sku for _, sku in stock],
+                "movement": ["receipt"] * len(stock),
+                "on_hand_delta": list(stock.values()),
+                "reason": [reason] * len(stock),
+            },
+            schema_overrides={"occurred_at": pl.Datetime("us", "UTC"), "on_hand_delta": pl.Int64},
+        )
+        return self.bulk_load("stock_movements", receipts)
 
     def snapshot(self) -> c.SnapshotResult:
         return self._post("/snapshots", c.SnapshotResult)

@@ -17,18 +17,9 @@ from pathlib import Path
 import duckdb
 
 from oms_ops.domain.pricing import price_line
+from oms_ops.services.snapshot import SNAPSHOT_TABLES
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "oms_ops" / "store" / "migrations"
-SNAPSHOT_TABLES = (
-    "customers",
-    "products",
-    "warehouses",
-    "stock_levels",
-    "stock_ledger",
-    "orders",
-    "order_lines",
-    "order_events",
-)
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 # sku -> (name, category, list price, unit cost, tax rate)

@@ -7,7 +7,6 @@ C-ACME pays up front (terms 0), C-NORTH buys on 30-day terms, C-HUAXIN has a Chi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,26 +64,12 @@ STOCK: dict[tuple[str, str], int] = {
 
 def load_catalogue(server: RunningServer, stock: Mapping[tuple[str, str], int] = STOCK) -> None:
     """Load warehouses, products, customers and opening stock receipts through the bulk API."""
-    now = datetime.now(UTC)
     with server.system_client() as system:
         system.bulk_load("warehouses", WAREHOUSES)
         system.bulk_load("products", PRODUCTS)
         system.bulk_load("customers", CUSTOMERS)
         if stock:
-            system.bulk_load(
-                "stock_movements",
-                pl.DataFrame(
-                    {
-                        "occurred_at": [now] * len(stock),
-                        "warehouse_code": [wh for wh, _ in stock],
-                        "sku": [sku for _, sku in stock],
-                        "movement": ["receipt"] * len(stock),
-                        "on_hand_delta": list(stock.values()),
-                        "reason": ["opening stock"] * len(stock),
-                    },
-                    schema_overrides={"occurred_at": pl.Datetime("us", "UTC")},
-                ),
-            )
+            system.bulk_receive(stock)
 
 
 # -- plain HTTP for exact contract checks ------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -66,24 +65,10 @@ STOCK = {
 
 
 def load_shop(server: RunningServer) -> None:
-    now = datetime.now(UTC)
-    movements = pl.DataFrame(
-        {
-            "occurred_at": [now] * len(STOCK),
-            "warehouse_code": [wh for wh, _ in STOCK],
-            "sku": [sku for _, sku in STOCK],
-            "movement": ["receipt"] * len(STOCK),
-            "on_hand_delta": list(STOCK.values()),
-            "reserved_delta": [0] * len(STOCK),
-            "order_number": [None] * len(STOCK),
-            "reason": ["opening stock"] * len(STOCK),
-        },
-        schema_overrides={"occurred_at": pl.Datetime("us", "UTC"), "order_number": pl.String},
-    )
     with server.system_client() as system:
         for entity, frame in (("warehouses", WAREHOUSES), ("products", PRODUCTS), ("customers", CUSTOMERS)):
             system.bulk_load(entity, frame)
-        system.bulk_load("stock_movements", movements)
+        system.bulk_receive(STOCK)
 
 
 @pytest.fixture(scope="package")

@@ -12,62 +12,11 @@ import pytest
 from oms_ops.client import Conflict
 from oms_ops.contracts import BulkResult, ErrorBody, UserOut
 from oms_ops.demo import DEMO_USERS, DemoData, generate, load_demo
-from oms_ops.demo.generate import DEMAND_STATUSES, gs1_check_digit, gs1_valid
+from oms_ops.demo.generate import DEMAND_STATUSES, SCHEMAS, gs1_check_digit, gs1_valid
 from oms_ops.demo.load import history_chunks
+from oms_ops.services.bulk import ENTITIES
 
 TODAY = date(2026, 6, 15)
-MONEY = pl.Decimal(18, 2)
-TS = pl.Datetime("us", "UTC")
-
-# The server's bulk-load contracts, written out here independently of the generator.
-CONTRACT: dict[str, dict[str, pl.DataType]] = {
-    "warehouses": {"warehouse_code": pl.String(), "name": pl.String(), "region": pl.String(), "city": pl.String()},
-    "products": {
-        "sku": pl.String(),
-        "name": pl.String(),
-        "category": pl.String(),
-        "unit": pl.String(),
-        "list_price": MONEY,
-        "cost": MONEY,
-        "tax_rate": pl.Decimal(5, 4),
-        "gtin": pl.String(),
-    },
-    "customers": {
-        "customer_code": pl.String(),
-        "name": pl.String(),
-        "name_en": pl.String(),
-        "tier": pl.String(),
-        "region": pl.String(),
-        "city": pl.String(),
-        "email": pl.String(),
-        "phone": pl.String(),
-        "gln": pl.String(),
-        "credit_limit": MONEY,
-        "payment_terms_days": pl.Int32(),
-    },
-    "stock_movements": {
-        "occurred_at": TS,
-        "warehouse_code": pl.String(),
-        "sku": pl.String(),
-        "movement": pl.String(),
-        "on_hand_delta": pl.Int64(),
-        "reserved_delta": pl.Int64(),
-        "order_number": pl.String(),
-        "reason": pl.String(),
-    },
-    "order_history": {
-        "channel": pl.String(),
-        "external_ref": pl.String(),
-        "customer_code": pl.String(),
-        "ordered_at": TS,
-        "status": pl.String(),
-        "sku": pl.String(),
-        "warehouse_code": pl.String(),
-        "quantity": pl.Int64(),
-        "unit_price": MONEY,
-        "discount_pct": pl.Decimal(5, 2),
-    },
-}
 
 
 @pytest.fixture(scope="module")
@@ -86,11 +35,19 @@ def orders(data: DemoData) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def test_frames_have_exactly_the_contract_columns_and_types(data: DemoData) -> None:
+def test_frames_have_exactly_the_columns_the_servers_bulk_load_takes(data: DemoData) -> None:
     frames = data.frames()
     assert list(frames) == ["warehouses", "products", "customers", "stock_movements", "order_history"]
     for name, frame in frames.items():
-        assert frame.schema == pl.Schema(CONTRACT[name]), name
+        entity = ENTITIES[name]
+        assert set(frame.columns) == set(entity.required) | set(entity.optional), name
+        assert frame.schema == pl.Schema(SCHEMAS[name]), name
+
+
+def test_money_is_exact_decimal_and_times_are_utc(data: DemoData) -> None:
+    assert data.products.schema["list_price"] == pl.Decimal(18, 2)
+    assert data.order_history.schema["unit_price"] == pl.Decimal(18, 2)
+    assert data.order_history.schema["ordered_at"] == pl.Datetime("us", "UTC")
 
 
 def test_sizes_at_scale_one(data: DemoData, orders: pl.DataFrame) -> None:

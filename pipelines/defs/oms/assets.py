@@ -6,19 +6,10 @@ from pathlib import Path
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from oms_ops.services.snapshot import SNAPSHOT_TABLES
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 
 SNAPSHOT_GROUP = "oms_snapshot"
-SNAPSHOT_TABLES = (
-    "customers",
-    "products",
-    "warehouses",
-    "stock_levels",
-    "stock_ledger",
-    "orders",
-    "order_lines",
-    "order_events",
-)
 
 
 def table_key(table: str) -> dg.AssetKey:
