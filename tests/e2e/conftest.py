@@ -27,7 +27,9 @@ def browser_page(tmp_path) -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run must install Debian's chromium package")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)  # a loaded 2-core CI machine renders slower than a laptop
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -91,7 +91,7 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
     sign_in(page, product, "manager")
     page.get_by_role("link", name="Sales").click()
     page.get_by_role("button", name="Run pipeline").click()
-    expect(page.get_by_text(re.compile(r"Pipeline run \S+ started"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Pipeline run \S+ started"))).to_be_visible(timeout=60_000)
 
     expected_row = [formatting.day(today, "en_US"), "manual", "1", formatting.money(order.subtotal, "en_US")]
     todays_manual_row = (
