@@ -161,8 +161,10 @@ def load_demo_once(settings: Settings) -> None:
     print(f"Demo data loaded in {time.monotonic() - started:.1f} s: {counts}", flush=True)
 
 
-def refresh_marts_when_ready(settings: Settings, dagster: Service) -> None:
-    if not wait_until_ready(dagster.ready_url, 180, dagster.running):
+def refresh_marts_when_ready(settings: Settings, dagster: Service, stopping: threading.Event) -> None:
+    if not wait_until_ready(dagster.ready_url, 180, lambda: dagster.running() and not stopping.is_set()):
+        if stopping.is_set():
+            return
         print("Dagster did not come up; see", settings.data_dir / "logs" / "dagster.log", flush=True)
         return
     from oms_ops.services.pipeline import launch_refresh
@@ -211,7 +213,7 @@ def run_everything(settings: Settings) -> int:
         if wait_until_ready(streamlit.ready_url, 60, streamlit.running):
             print(f"UI answers after {time.monotonic() - started:.1f} s", flush=True)
         print(banner(settings), flush=True)
-        threading.Thread(target=refresh_marts_when_ready, args=(settings, dagster), daemon=True).start()
+        threading.Thread(target=refresh_marts_when_ready, args=(settings, dagster, stopping), daemon=True).start()
         while not stopping.is_set():
             dead = [s.name for s in all_services if not s.running()]
             if dead:
