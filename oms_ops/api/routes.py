@@ -14,7 +14,16 @@ from oms_ops.domain.errors import InvalidInput
 from oms_ops.domain.roles import Action, require
 from oms_ops.services import auth, bulk, catalog, orders, pipeline, snapshot, stock
 
-router = APIRouter(prefix="/api/v1")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": c.ErrorBody, "description": meaning}
+    for code, meaning in (
+        (401, "No valid session token or API key"),
+        (403, "The caller's role may not do this"),
+        (409, "A conflict of state or stock; `short` names each short SKU"),
+        (422, "Bad input; `field` names it"),
+    )
+}
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
 @router.get("/health", tags=["system"])
