@@ -48,6 +48,21 @@ def demo(settings: Settings, scale: float, seed: int) -> None:
     print(json.dumps(counts, indent=2, default=str))
 
 
+def import_orders(settings: Settings, path: str, channel: str, dry_run: bool) -> None:
+    """The same code path as the inbox sensor: parse with the channel's mapping, import set-based, print the summary."""
+    from pathlib import Path
+
+    from oms_ops.adapters.channels import UnreadableFile, import_file
+    from oms_ops.client import OmsClient
+
+    with OmsClient(settings.base_url, token=settings.pipeline_api_key, timeout=600) as client:
+        try:
+            summary = import_file(client, Path(path), channel, dry_run=dry_run, mappings=settings.data_dir / "mappings")
+        except (UnreadableFile, OSError) as exc:
+            sys.exit(f"oms: {exc}")
+    print(json.dumps(summary.model_dump(), indent=2))
+
+
 def up(settings: Settings) -> None:
     from oms_ops.launcher import run_everything
 
@@ -67,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     demo_parser = commands.add_parser("demo", help="generate demo data and load it into the running server")
     demo_parser.add_argument("--scale", type=float, default=1.0)
     demo_parser.add_argument("--seed", type=int, default=7)
+    import_parser = commands.add_parser("import", help="import a channel's order file (CSV or JSON Lines)")
+    import_parser.add_argument("path")
+    import_parser.add_argument("--channel", required=True)
+    import_parser.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -76,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
             add_user(settings, args.name, args.roles, args.display_name)
         elif args.command == "demo":
             demo(settings, args.scale, args.seed)
+        elif args.command == "import":
+            import_orders(settings, args.path, args.channel, args.dry_run)
         elif args.command == "up":
             up(settings)
     except Exception as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -153,6 +154,39 @@ class OmsClient:
             page_size=page_size,
         )
 
+    # -- fulfilment and settlement --------------------------------------------------------
+    def record_payment(
+        self,
+        order_number: str,
+        method: str,
+        amount: Decimal | str,
+        paid_on: date | None = None,
+        reference: str | None = None,
+    ) -> c.OrderOut:
+        body = c.PaymentIn(method=method, amount=Decimal(amount), paid_on=paid_on, reference=reference)
+        return self._post(f"/orders/{order_number}/payments", c.OrderOut, body)
+
+    def ship_order(
+        self,
+        order_number: str,
+        lines: Mapping[int, int] | None = None,
+        warehouse: str | None = None,
+        note: str | None = None,
+    ) -> c.OrderOut:
+        """Ship {line_no: quantity}, or everything left to ship (from `warehouse` only, when given)."""
+        shipped = [c.ShipmentLineIn(line_no=no, quantity=qty) for no, qty in (lines or {}).items()]
+        body = c.ShipmentIn(lines=shipped, warehouse=warehouse, note=note)
+        return self._post(f"/orders/{order_number}/shipments", c.OrderOut, body)
+
+    def cancel_order(self, order_number: str, reason: str) -> c.OrderOut:
+        return self._post(f"/orders/{order_number}/cancel", c.OrderOut, c.ReasonIn(reason=reason))
+
+    def hold_order(self, order_number: str, reason: str) -> c.OrderOut:
+        return self._post(f"/orders/{order_number}/hold", c.OrderOut, c.ReasonIn(reason=reason))
+
+    def release_order(self, order_number: str, reason: str) -> c.OrderOut:
+        return self._post(f"/orders/{order_number}/release", c.OrderOut, c.ReasonIn(reason=reason))
+
     # -- stock and master data -----------------------------------------------------------
     def stock(self, sku: str | None = None, warehouse: str | None = None) -> list[c.StockRow]:
         return self._get("/stock", list[c.StockRow], sku=sku, warehouse=warehouse)
@@ -203,6 +237,28 @@ class OmsClient:
 
     def run_pipeline(self) -> c.PipelineRun:
         return self._post("/pipeline/runs", c.PipelineRun)
+
+    # -- channel imports -----------------------------------------------------------------
+    def import_orders(
+        self, channel: str, file_name: str, frame: pl.DataFrame, dry_run: bool = False
+    ) -> c.ImportSummary:
+        """Send a parsed order file (canonical text columns) as Parquet; the server imports it set-based."""
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        response = self._request(
+            "POST",
+            f"/imports/{channel}",
+            params={"file_name": file_name, "dry_run": str(dry_run).lower()},
+            content=buffer.getvalue(),
+            headers={"Content-Type": "application/vnd.apache.parquet"},
+        )
+        return c.ImportSummary.model_validate(response.json())
+
+    def imports(self, limit: int = 50) -> list[c.ImportOut]:
+        return self._get("/imports", list[c.ImportOut], limit=limit)
+
+    def quarantined_rows(self, import_id: int) -> list[c.QuarantinedRow]:
+        return self._get(f"/imports/{import_id}/quarantine", list[c.QuarantinedRow])
 
 
 def _error_from(response: httpx.Response) -> ApiError:

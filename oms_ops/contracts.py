@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -57,6 +57,7 @@ class OrderLineOut(BaseModel):
     line_net: Decimal
     line_tax: Decimal
     line_total: Decimal
+    shipped_quantity: int = 0
 
 
 class OrderEventOut(BaseModel):
@@ -65,6 +66,49 @@ class OrderEventOut(BaseModel):
     actor: str
     reason: str | None
     occurred_at: datetime
+
+
+class PaymentIn(BaseModel):
+    method: str  # bank_transfer, card, cash, cheque, alipay, wechat_pay, bank_acceptance_bill
+    amount: Decimal
+    paid_on: date | None = None  # today (UTC) when left out
+    reference: str | None = None
+
+
+class PaymentOut(BaseModel):
+    payment_id: int
+    method: str
+    amount: Decimal
+    paid_on: date
+    reference: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class RefundOut(BaseModel):
+    refund_id: int
+    amount: Decimal
+    status: str
+    reason: str | None
+    created_by: str
+    created_at: datetime
+
+
+class ShipmentLineIn(BaseModel):
+    line_no: int
+    quantity: int
+
+
+class ShipmentIn(BaseModel):
+    """Lines to ship; none means everything left to ship (from `warehouse` only, when given)."""
+
+    lines: list[ShipmentLineIn] = []
+    warehouse: str | None = None
+    note: str | None = None
+
+
+class ReasonIn(BaseModel):
+    reason: str
 
 
 class OrderOut(BaseModel):
@@ -83,6 +127,10 @@ class OrderOut(BaseModel):
     total: Decimal
     lines: list[OrderLineOut] = []
     events: list[OrderEventOut] = []
+    payments: list[PaymentOut] = []
+    refunds: list[RefundOut] = []
+    paid_total: Decimal = Decimal("0.00")
+    balance_due: Decimal = Decimal("0.00")
 
 
 class OrderSummary(BaseModel):
@@ -182,3 +230,39 @@ class SnapshotResult(BaseModel):
 class PipelineRun(BaseModel):
     run_id: str
     job_name: str
+
+
+class ImportSummary(BaseModel):
+    """rows = lines_created + duplicates + quarantined; import_id is None for a dry run (nothing kept)."""
+
+    import_id: int | None
+    channel: str
+    file: str
+    rows: int
+    orders_created: int
+    lines_created: int
+    duplicates: int
+    quarantined: int
+    dry_run: bool = False
+
+
+class ImportOut(BaseModel):
+    import_id: int
+    channel: str
+    file: str
+    actor: str
+    imported_at: datetime
+    rows: int
+    orders_created: int
+    lines_created: int
+    duplicates: int
+    quarantined: int
+
+
+class QuarantinedRow(BaseModel):
+    import_id: int
+    file: str
+    row_no: int
+    field: str | None
+    reason: str
+    raw: str | None

@@ -6,6 +6,8 @@ import dagster as dg
 
 from pipelines.defs.dbt.assets import oms_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
+from pipelines.defs.ingest.jobs import import_channel_file_job
+from pipelines.defs.ingest.sensors import inbox_sensor
 from pipelines.defs.oms.assets import oms_snapshot
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 from pipelines.defs.publish.assets import marts_publish
@@ -21,7 +23,8 @@ def resources() -> dict[str, object]:
 defs = dg.Definitions(
     assets=[oms_snapshot, oms_dbt_models, marts_publish],
     asset_checks=[published_orders_match_snapshot],
-    jobs=[refresh_marts],
+    jobs=[refresh_marts, import_channel_file_job],
     schedules=[hourly_refresh],
+    sensors=[inbox_sensor],
     resources=resources(),
 )

@@ -7,7 +7,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,10 +89,21 @@ def create_role_users(server: RunningServer) -> None:
             system.create_user(role, TEST_PASSWORD, [role])
 
 
+@contextmanager
+def serving(data_dir: Path, load: Callable[[RunningServer], None] | None = None) -> Iterator[RunningServer]:
+    """A server with one user per role and, when given, data put in by `load`; stopped afterwards."""
+    running = start_server(data_dir)
+    try:
+        create_role_users(running)
+        if load is not None:
+            load(running)
+        yield running
+    finally:
+        running.stop()
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     """A fresh, empty server with one user per role; for tests that change state."""
-    running = start_server(tmp_path)
-    create_role_users(running)
-    yield running
-    running.stop()
+    with serving(tmp_path) as running:
+        yield running

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from oms_ops.domain.roles import Action, may
 
 SALES_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin", "finance"})
+INVENTORY_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin", "warehouse"})
+CUSTOMER_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin"})
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,10 @@ SIGN_IN = PageSpec("", "views/sign_in.py", "Sign in", ":material/login:")
 NEW_ORDER = PageSpec("Ops", "views/new_order.py", "New order", ":material/add_shopping_cart:")
 ORDERS = PageSpec("Ops", "views/orders.py", "Orders", ":material/receipt_long:")
 SALES = PageSpec("Decisions", "views/sales.py", "Sales", ":material/trending_up:")
-SIGNED_IN_PAGES = (NEW_ORDER, ORDERS, SALES)
+INVENTORY = PageSpec("Decisions", "views/inventory.py", "Inventory", ":material/inventory_2:")
+CUSTOMERS = PageSpec("Decisions", "views/customers.py", "Customers", ":material/groups:")
+IMPORTS = PageSpec("Ops", "views/imports.py", "Imports", ":material/upload_file:")
+SIGNED_IN_PAGES = (NEW_ORDER, ORDERS, IMPORTS, SALES, INVENTORY, CUSTOMERS)
 
 
 def can_open(path: str, roles: Iterable[str]) -> bool:
@@ -36,6 +41,12 @@ def can_open(path: str, roles: Iterable[str]) -> bool:
         return may(roles, Action.VIEW_ORDERS)
     if path == SALES.path:
         return any(role in SALES_DASHBOARD_ROLES for role in roles)
+    if path == INVENTORY.path:
+        return any(role in INVENTORY_DASHBOARD_ROLES for role in roles)
+    if path == CUSTOMERS.path:
+        return any(role in CUSTOMER_DASHBOARD_ROLES for role in roles)
+    if path == IMPORTS.path:
+        return may(roles, Action.IMPORT_ORDERS)
     return path == SIGN_IN.path
 
 

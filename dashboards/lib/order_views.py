@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from dashboards.lib import formatting
 from oms_ops.contracts import OrderEventOut, OrderOut, OrderPage
-from oms_ops.domain.lifecycle import Status
+from oms_ops.domain.fulfilment import PaymentMethod, method_label
+from oms_ops.domain.lifecycle import ALLOWED_MOVES, Status
+from oms_ops.domain.roles import Action, may
 
 PAGE_SIZE = 25
 STATUSES: list[str] = [s.value for s in Status]
+PAYMENT_METHODS: list[str] = [m.value for m in PaymentMethod]
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ def line_rows(order: OrderOut, locale: str) -> list[dict[str, object]]:
             "Product": line.product_name or "",
             "Warehouse": line.warehouse,
             "Quantity": formatting.number(line.quantity, locale),
+            "Shipped": formatting.number(line.shipped_quantity, locale),
             "Unit price": money(line.unit_price),
             "Discount": formatting.percent(line.discount_pct / 100, locale),
             "Net": money(line.line_net),
@@ -81,3 +86,44 @@ def event_sentence(event: OrderEventOut, locale: str, timezone: str) -> str:
     move = f"{formatting.status_label(event.from_status)} → {to}" if event.from_status else f"placed as {to}"
     reason = f": {event.reason}" if event.reason else ""
     return f"{when} — {move} by {event.actor}{reason}"
+
+
+def payment_rows(order: OrderOut, locale: str, timezone: str) -> list[dict[str, object]]:
+    return [
+        {
+            "Paid on": formatting.day(p.paid_on, locale),
+            "Method": method_label(p.method),
+            "Amount": formatting.money(p.amount, locale, order.currency),
+            "Reference": p.reference or "",
+            "Recorded": f"{formatting.moment(p.recorded_at, locale, timezone)} by {p.recorded_by}",
+        }
+        for p in order.payments
+    ]
+
+
+def actions_for(roles: Iterable[str], order: OrderOut) -> list[str]:
+    """What this person may do to this order now: pay, ship, cancel, hold, release (the server checks again)."""
+    roles = list(roles)
+    status = Status(order.status)
+    allowed = ALLOWED_MOVES[status]
+    offered = {
+        "pay": may(roles, Action.RECORD_PAYMENT) and status is not Status.CANCELLED and order.balance_due > 0,
+        "ship": may(roles, Action.SHIP_ORDER) and status in (Status.TO_SHIP, Status.PARTIALLY_SHIPPED),
+        "cancel": may(roles, Action.CANCEL_ORDER) and Status.CANCELLED in allowed,
+        "hold": may(roles, Action.HOLD_ORDER) and Status.ON_HOLD in allowed,
+        "release": may(roles, Action.HOLD_ORDER) and status is Status.ON_HOLD,
+    }
+    return [action for action, ok in offered.items() if ok]
+
+
+def warehouses_to_ship_from(order: OrderOut) -> list[str]:
+    return sorted({line.warehouse for line in order.lines if line.quantity > line.shipped_quantity})
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """'1,250.50' -> Decimal('1250.50'); None when it is not an amount."""
+    try:
+        amount = Decimal(text.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None

@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from oms_ops.api import errors
 from oms_ops.api.routes import router
+from oms_ops.api.routes_fulfilment import router as fulfilment_router
+from oms_ops.api.routes_imports import router as imports_router
 from oms_ops.settings import Settings
 from oms_ops.store.database import Database
 
@@ -28,4 +30,6 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="OMS operations API", version="1.0", lifespan=lifespan)
     errors.install(app)
     app.include_router(router)
+    app.include_router(fulfilment_router)
+    app.include_router(imports_router)
     return app

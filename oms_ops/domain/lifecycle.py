@@ -43,7 +43,9 @@ ALLOWED_MOVES: dict[Status, frozenset[Status]] = {
     Status.SHIPPED: frozenset({Status.COMPLETED}),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
-    Status.ON_HOLD: frozenset({Status.PENDING_APPROVAL, Status.PENDING_PAYMENT, Status.TO_SHIP, Status.CANCELLED}),
+    Status.ON_HOLD: frozenset(
+        {Status.PENDING_APPROVAL, Status.PENDING_PAYMENT, Status.TO_SHIP, Status.PARTIALLY_SHIPPED, Status.CANCELLED}
+    ),
 }
 
 
@@ -64,3 +66,28 @@ def check_move(current: str, target: str) -> None:
 def status_after_confirmation(payment_terms_days: int) -> Status:
     """Prepaid customers pay first; customers on credit terms ship straight away and pay later."""
     return Status.TO_SHIP if payment_terms_days > 0 else Status.PENDING_PAYMENT
+
+
+def moves_after_settlement(current: str, settled: bool) -> list[Status]:
+    """What full payment sets off: a prepaid order becomes paid and then to ship; a shipped one completes."""
+    if not settled:
+        return []
+    if current == Status.PENDING_PAYMENT:
+        return [Status.PAID, Status.TO_SHIP]
+    if current == Status.PAID:
+        return [Status.TO_SHIP]
+    if current == Status.SHIPPED:
+        return [Status.COMPLETED]
+    return []
+
+
+def status_after_shipment(remaining_after: int) -> Status:
+    """Shipped once nothing is left to ship; otherwise what is left waits as a backorder."""
+    return Status.SHIPPED if remaining_after == 0 else Status.PARTIALLY_SHIPPED
+
+
+def status_after_release(held_from: str | None, payment_terms_days: int) -> Status:
+    """A released order goes back to where it was held; a paid order (a passing state) goes on to ship."""
+    if held_from is None or Status(held_from) is Status.ON_HOLD:
+        return status_after_confirmation(payment_terms_days)
+    return Status.TO_SHIP if held_from == Status.PAID else Status(held_from)

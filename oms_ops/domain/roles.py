@@ -28,6 +28,11 @@ class Action(StrEnum):
     BULK_LOAD = "bulk-load data"
     TAKE_SNAPSHOT = "take snapshots"
     RUN_PIPELINE = "run the pipeline"
+    IMPORT_ORDERS = "import channel orders"
+    RECORD_PAYMENT = "record payments"
+    SHIP_ORDER = "ship orders"
+    CANCEL_ORDER = "cancel orders"
+    HOLD_ORDER = "hold and release orders"
 
 
 EVERYONE = frozenset(Role)
@@ -42,6 +47,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.BULK_LOAD: frozenset({Role.ADMIN, Role.SYSTEM}),
     Action.TAKE_SNAPSHOT: frozenset({Role.ADMIN, Role.SYSTEM}),
     Action.RUN_PIPELINE: frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST, Role.SYSTEM}),
+    Action.IMPORT_ORDERS: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.RECORD_PAYMENT: frozenset({Role.FINANCE, Role.ADMIN, Role.SYSTEM}),
+    Action.SHIP_ORDER: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
+    Action.CANCEL_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.HOLD_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
 }
 
 HUMAN_ROLES = [r.value for r in Role if r is not Role.SYSTEM]

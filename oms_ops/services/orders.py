@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -14,7 +15,7 @@ from oms_ops.domain.pricing import PricedLine, order_totals, price_line
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import demand_by_location, shortages
 from oms_ops.services.actor import Actor
-from oms_ops.store import queries
+from oms_ops.store import fulfilment_queries, queries
 from oms_ops.store.database import Database, rows_as_dicts
 
 
@@ -84,6 +85,7 @@ def place_order(
             "occurred_at": now,
         }
     ]
+    order.update(payments=[], refunds=[], paid_total=Decimal("0.00"), balance_due=order["total"])
     return order
 
 
@@ -183,7 +185,7 @@ def _order(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
         [order_number],
     )
     order["events"] = rows_as_dicts(cur)
-    return order
+    return fulfilment_queries.add_settlement(cur, order)
 
 
 def list_orders(

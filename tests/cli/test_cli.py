@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from oms_ops.client import OmsClient, Unauthorized
+from oms_ops.store.database import _migration_files
 from tests.conftest import start_server
 
 
@@ -37,7 +38,7 @@ def test_serve_stops_cleanly_on_a_signal_and_releases_the_database(tmp_path, sig
     assert running.process.wait(timeout=20) == 0
     assert "Application shutdown complete" in (tmp_path / "server.log").read_text()
     with duckdb.connect(str(tmp_path / "oms.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from schema_migrations").fetchone() == (1,)
+        assert con.execute("select count(*) from schema_migrations").fetchone() == (len(_migration_files()),)
 
 
 def test_demo_loads_a_small_distributor_once_and_refuses_a_second_time(server):

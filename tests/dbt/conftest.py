@@ -31,15 +31,17 @@ class Build:
         return {node for node, status in self.statuses.items() if status in ("fail", "error")}
 
 
-def dbt_build(data_dir: Path) -> Build:
+def dbt_build(data_dir: Path, *args: str, command: str = "build") -> Build:
     """`dbt build` of the whole project, reading data_dir/lake/oms and writing data_dir/warehouse.duckdb.
+
+    `args` narrow it (e.g. "--select", ...); command="run" builds the models without their tests.
 
     A child process, as Dagster runs it: dbt-duckdb keeps its database open for the life of the process.
     """
     target = data_dir / "dbt_target"
     completed = subprocess.run(
         [
-            str(Path(sys.executable).parent / "dbt"), "build",
+            str(Path(sys.executable).parent / "dbt"), command, *args,
             "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(target),

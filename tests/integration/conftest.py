@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import RunningServer, create_role_users, start_server
+from tests.conftest import RunningServer, serving
 from tests.integration.shop import load_catalogue
 
 
@@ -20,10 +20,5 @@ def shop(server: RunningServer) -> RunningServer:
 @pytest.fixture(scope="module")
 def shared_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One server per module with the catalogue, for tests that only read or add their own rows."""
-    running = start_server(tmp_path_factory.mktemp("shared-shop"))
-    try:
-        create_role_users(running)
-        load_catalogue(running)
+    with serving(tmp_path_factory.mktemp("shared-shop"), load_catalogue) as running:
         yield running
-    finally:
-        running.stop()

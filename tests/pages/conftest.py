@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboards.lib import session
 from oms_ops.client import OmsClient
-from oms_ops.contracts import LoginResponse
-from tests.conftest import TEST_PASSWORD, RunningServer, create_role_users, start_server
+from oms_ops.contracts import LoginResponse, UserOut
+from tests.conftest import TEST_PASSWORD, RunningServer, serving
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 APP = DASHBOARDS / "app.py"
@@ -78,13 +80,8 @@ def shared_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
     Tests share it, so they check what they changed (a new order, a stock level before and after)
     rather than absolute counts.
     """
-    running = start_server(tmp_path_factory.mktemp("oms"))
-    try:
-        create_role_users(running)
-        load_shop(running)
+    with serving(tmp_path_factory.mktemp("oms"), load_shop) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
@@ -127,3 +124,37 @@ def texts(at: AppTest) -> str:
         el.value for kind in ("success", "error", "warning", "info", "caption", "markdown") for el in getattr(at, kind)
     ]
     return "\n".join(str(p) for p in parts)
+
+
+UNUSED_PORT = 9  # the page never calls the server
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    point_pages_at(monkeypatch, UNUSED_PORT, tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
+    """What the page offers for download, by file name."""
+    offered: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(
+        self: MemoryMediaFileStorage, data: str | bytes, mimetype: str, kind: Any, filename: Any = None
+    ) -> str:
+        if filename and isinstance(data, bytes):
+            offered[filename] = data
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    yield offered
+
+
+def as_role(at: AppTest, role: str) -> AppTest:
+    """A session seeded as signed in with one role; for pages that only read the marts file."""
+    session.remember(
+        at.session_state, LoginResponse(token=f"token-of-{role}", user=UserOut(username=role, roles=[role]))
+    )
+    return at

@@ -11,11 +11,11 @@ def titles(role: str) -> dict[str, list[str]]:
     ("role", "expected"),
     [
         ("sales", {"Ops": ["New order", "Orders"]}),
-        ("warehouse", {"Ops": ["Orders"]}),
+        ("warehouse", {"Ops": ["Orders"], "Decisions": ["Inventory"]}),
         ("finance", {"Ops": ["Orders"], "Decisions": ["Sales"]}),
-        ("analyst", {"Ops": ["Orders"], "Decisions": ["Sales"]}),
-        ("manager", {"Ops": ["New order", "Orders"], "Decisions": ["Sales"]}),
-        ("admin", {"Ops": ["New order", "Orders"], "Decisions": ["Sales"]}),
+        ("analyst", {"Ops": ["Orders"], "Decisions": ["Sales", "Inventory", "Customers"]}),
+        ("manager", {"Ops": ["New order", "Orders"], "Decisions": ["Sales", "Inventory", "Customers"]}),
+        ("admin", {"Ops": ["New order", "Orders", "Imports"], "Decisions": ["Sales", "Inventory", "Customers"]}),
     ],
 )
 def test_each_role_sees_its_pages_grouped_ops_then_decisions(role: str, expected: dict[str, list[str]]) -> None:
@@ -23,4 +23,9 @@ def test_each_role_sees_its_pages_grouped_ops_then_decisions(role: str, expected
 
 
 def test_several_roles_see_the_union_of_their_pages() -> None:
-    assert [p.title for ps in pages_by_group(["warehouse", "analyst"]).values() for p in ps] == ["Orders", "Sales"]
+    assert [p.title for ps in pages_by_group(["warehouse", "analyst"]).values() for p in ps] == [
+        "Orders",
+        "Sales",
+        "Inventory",
+        "Customers",
+    ]

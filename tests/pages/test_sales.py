@@ -11,18 +11,8 @@ from typing import Any, ClassVar
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.lib import session
-from oms_ops.contracts import LoginResponse, UserOut
-from tests.pages.conftest import page, point_pages_at
+from tests.pages.conftest import as_role, page, point_pages_at
 from tests.pages.marts_files import publish_marts, sales_rows
-
-
-def as_role(at: AppTest, role: str) -> AppTest:
-    """The Sales page reads only the marts file; a seeded session is enough (calls go to the stub server)."""
-    session.remember(
-        at.session_state, LoginResponse(token=f"token-of-{role}", user=UserOut(username=role, roles=[role]))
-    )
-    return at
 
 
 def sales_page(role: str = "manager") -> AppTest:

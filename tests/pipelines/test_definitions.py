@@ -28,6 +28,12 @@ SNAPSHOT = {
     "fct_order_lines": "marts",
     "fct_orders": "marts",
     "mart_sales_daily": "marts",
+    "fct_stock_movements": "marts",
+    "fct_daily_stock": "marts",
+    "mart_inventory_health": "marts",
+    "mart_customer_rfm": "marts",
+    "mart_customer_cohorts": "marts",
+    "int_inventory_positions": "intermediate",
     "marts_publish": "publish",
 }
 
@@ -46,13 +52,17 @@ def test_the_dbt_sources_hang_off_the_snapshot_assets_so_lineage_is_one_graph():
     assert graph.get(dg.AssetKey("stg_oms__orders")).parent_keys == {dg.AssetKey(["oms", "orders"])}
     assert graph.get(dg.AssetKey("marts_publish")).parent_keys == {
         dg.AssetKey(model)
-        for model in ("fct_order_lines", "fct_orders", "dim_customers", "dim_products", "mart_sales_daily")
+        for model in (
+            *("fct_order_lines", "fct_orders", "dim_customers", "dim_products", "mart_sales_daily"),
+            *("fct_stock_movements", "fct_daily_stock", "mart_inventory_health"),
+            *("mart_customer_rfm", "mart_customer_cohorts"),
+        )
     }
 
 
-def test_the_only_job_refreshes_every_asset_and_runs_hourly():
+def test_the_refresh_job_refreshes_every_asset_and_runs_hourly():
     jobs = {job.name for job in defs.resolve_all_job_defs() if not job.name.startswith("__")}
-    assert jobs == {"refresh_marts"}
+    assert jobs == {"refresh_marts", "import_channel_file"}
     refresh = defs.resolve_job_def("refresh_marts")
     assert refresh.asset_layer.selected_asset_keys == defs.resolve_asset_graph().get_all_asset_keys()
     schedule = defs.resolve_schedule_def("refresh_marts_hourly")
@@ -64,3 +74,7 @@ def test_dbt_tests_and_the_reconciliation_are_asset_checks():
     assert "published_orders_match_snapshot" in checks
     assert "unique_fct_orders_order_number" in checks
     assert "expression_is_true_fct_orders_total_revenue_tax" in checks
+
+
+def test_the_inbox_sensor_starts_channel_imports():
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == "import_channel_file"

@@ -4,7 +4,7 @@ import sys
 import duckdb
 import pytest
 
-from oms_ops.store.database import Database
+from oms_ops.store.database import Database, _migration_files
 
 
 @pytest.fixture
@@ -18,7 +18,9 @@ def db(tmp_path):
 def test_migrations_are_recorded_and_applied_once(db):
     assert db.migrate() == []
     with db.reading() as cur:
-        assert cur.execute("select version from schema_migrations").fetchall() == [("001_initial.sql",)]
+        versions = [row[0] for row in cur.execute("select version from schema_migrations order by 1").fetchall()]
+    assert versions[0] == "001_initial.sql"
+    assert versions == [name for name, _ in _migration_files()]
 
 
 def test_a_failed_transaction_leaves_nothing_behind(db):

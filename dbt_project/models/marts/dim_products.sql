@@ -12,6 +12,24 @@ stock_levels as (
 
 ),
 
+order_lines as (
+
+    select * from {{ ref('fct_order_lines') }}
+
+),
+
+product_revenue as (
+
+    select
+        sku,
+        cast(sum(revenue) as decimal(18, 2)) as lifetime_revenue
+
+    from order_lines
+    where not is_cancelled
+    group by sku
+
+),
+
 stock as (
 
     select
@@ -45,6 +63,7 @@ joined as (
         coalesce(stock.on_hand, 0) as on_hand,
         coalesce(stock.reserved, 0) as reserved,
         coalesce(stock.available, 0) as available,
+        coalesce(product_revenue.lifetime_revenue, 0) as lifetime_revenue,
 
         -- booleans
         products.is_active,
@@ -55,7 +74,43 @@ joined as (
     from products
     left join stock
         on products.sku = stock.sku
+    left join product_revenue
+        on products.sku = product_revenue.sku
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- share of all revenue of the products that sell more than this one (ties by SKU)
+        coalesce(
+            sum(lifetime_revenue) over (
+                order by lifetime_revenue desc, sku rows between unbounded preceding and 1 preceding
+            ) / nullif(sum(lifetime_revenue) over (), 0),
+            0
+        ) as revenue_share_before
+
+    from joined
+
+),
+
+classified as (
+
+    select
+        * exclude (revenue_share_before),
+        cast(
+            lifetime_revenue / nullif(sum(lifetime_revenue) over (), 0) as decimal(9, 6)
+        ) as revenue_share,
+        case
+            when lifetime_revenue <= 0 then 'C'
+            when revenue_share_before < {{ var('abc_a_share') }} then 'A'
+            when revenue_share_before < {{ var('abc_b_share') }} then 'B'
+            else 'C'
+        end as abc_class
+
+    from ranked
 
 )
 
-select * from joined
+select * from classified

@@ -1,0 +1,32 @@
+"""What every decision page does first: find the published marts, say how old they are, or say there are none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from dashboards.lib import formatting, marts
+from oms_ops.settings import Settings
+
+
+def published_or_stop(settings: Settings) -> marts.Published:
+    """The published marts file; shows "data as of" (and a warning when stale), or stops the page with a hint."""
+    published = marts.published(settings.marts_db)
+    if published is None:
+        st.info("No published data yet — run the pipeline.")
+        st.stop()
+    try:
+        info = marts.publish_info(published.path, published.version)
+    except marts.MartsUnavailable as problem:
+        st.warning(f"{problem} Run the pipeline to publish it again.")
+        st.stop()
+    if info is not None:
+        st.caption(f"Data as of {formatting.moment(info.published_at, settings.locale, settings.timezone)}")
+        now = datetime.now(UTC)
+        if marts.is_stale(info.published_at, now):
+            hours = round((now - info.published_at).total_seconds() / 3600)
+            st.warning(
+                f"This data is {formatting.number(hours, settings.locale)} hours old. Run the pipeline to refresh it."
+            )
+    return published

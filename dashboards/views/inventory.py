@@ -1,0 +1,78 @@
+"""Inventory (decision page): what runs short and what to reorder, what is excess or dead, per warehouse."""
+
+import streamlit as st
+
+from dashboards.lib import decision_page, formatting, inventory_charts, inventory_marts, marts, session
+from dashboards.lib.navigation import INVENTORY
+from dashboards.lib.safe_csv import csv_bytes
+
+session.require_page(INVENTORY.path)
+settings = session.settings()
+locale = settings.locale
+
+st.title("Inventory")
+published = decision_page.published_or_stop(settings)
+
+try:
+    choices = inventory_marts.choices(published.path, published.version)
+    warehouse_col, category_col = st.columns(2)
+    warehouses = warehouse_col.multiselect(
+        "Warehouses", choices.warehouses, key="inventory_warehouses", placeholder="All warehouses"
+    )
+    categories = category_col.multiselect(
+        "Categories", choices.categories, key="inventory_categories", placeholder="All categories"
+    )
+    health = inventory_marts.health(published.path, published.version, tuple(warehouses), tuple(categories))
+except marts.MartsUnavailable as problem:
+    st.warning(f"{problem} Run the pipeline to publish it again.")
+    st.stop()
+
+if health.is_empty():
+    st.info("The published data has no stock for this choice.")
+    st.stop()
+
+reorder = inventory_charts.reorder_table(health)
+surplus = inventory_charts.surplus_table(health)
+as_of = health["as_of_date"][0]  # one day for the whole mart: the last day of the stock ledger
+st.markdown(f"**Stock at the end of {formatting.day(as_of, locale)}**, demand over the last 90 days")
+for column, (label, value) in zip(
+    st.columns(4),
+    (
+        ("Stock-out risks", formatting.number(len(reorder), locale)),
+        ("Units to reorder", formatting.number(int(health["suggested_reorder_qty"].sum()), locale)),
+        ("Dead stock lines", formatting.number(int(health["is_dead_stock"].sum()), locale)),
+        ("Excess stock lines", formatting.number(int(health["is_excess_stock"].sum()), locale)),
+    ),
+    strict=True,
+):
+    column.metric(label, value)
+
+st.subheader("Stock-out risk and reorder suggestions")
+if reorder.is_empty():
+    st.success("No stock level is at risk of running out.")
+else:
+    st.dataframe(reorder, hide_index=True, key="inventory_reorder_table")
+    st.download_button(
+        "Download reorder suggestions (CSV)",
+        csv_bytes(reorder),
+        file_name="reorder_suggestions.csv",
+        mime="text/csv",
+        key="inventory_reorder_csv",
+        on_click="ignore",
+    )
+
+st.plotly_chart(inventory_charts.days_of_supply_figure(health), key="inventory_days_of_supply_chart")
+
+st.subheader("Excess and dead stock")
+if surplus.is_empty():
+    st.success("No excess or dead stock.")
+else:
+    st.dataframe(surplus, hide_index=True, key="inventory_surplus_table")
+    st.download_button(
+        "Download excess and dead stock (CSV)",
+        csv_bytes(surplus),
+        file_name="excess_and_dead_stock.csv",
+        mime="text/csv",
+        key="inventory_surplus_csv",
+        on_click="ignore",
+    )

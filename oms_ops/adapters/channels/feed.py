@@ -1,0 +1,18 @@
+"""One file of a channel into the server: the path the CLI (`oms import`) and the Dagster sensor share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oms_ops import contracts as c
+from oms_ops.adapters.channels.mapping import load_mapping
+from oms_ops.adapters.channels.parse import read_orders
+from oms_ops.client import OmsClient
+
+
+def import_file(
+    client: OmsClient, path: Path, channel: str, dry_run: bool = False, mappings: Path | None = None
+) -> c.ImportSummary:
+    """Parse `path` with the channel's mapping and send its rows to the server; raises UnreadableFile or ApiError."""
+    frame = read_orders(path, load_mapping(channel, mappings))
+    return client.import_orders(channel, path.name, frame, dry_run=dry_run)

@@ -1,0 +1,171 @@
+"""Read a channel's order file into canonical rows: every value text, nothing judged yet (the server validates).
+
+Two formats:
+
+- CSV (the canonical feed or a mapped export): a header row, then one row per order line; rows that share
+  an `external_order_id` form one order. Quoted fields may hold commas and line breaks; CRLF or LF line
+  ends; UTF-8 with or without BOM, or the mapping's encoding (e.g. GBK).
+- JSON Lines (a file ending in .jsonl or .ndjson, or a mapping with `format: jsonl`): one whole order per
+  line, as an e-commerce platform exports it::
+
+      {"external_order_id": "WEB-1001", "order_date": "2026-03-01 10:15", "customer_code": "C-ACME",
+       "currency": "CNY", "warehouse": "SH", "requested_date": "2026-03-05", "note": "call first",
+       "lines": [{"sku": "BOLT-M8", "quantity": 200, "unit_price": "0.25"},
+                 {"sku": "LAMP-LED-9W", "quantity": 2, "warehouse": "GZ"}]}
+
+  `id` is accepted for `external_order_id`, `created_at` for `order_date`, `items` for `lines`; a line's
+  own `warehouse` overrides the order's. Each line becomes one row; a line that is not a JSON object
+  with a list of lines becomes one row the server quarantines with the reason.
+
+The frame has the canonical columns found (see mapping.CANONICAL_COLUMNS), `row_no` (1-based data row,
+header excluded), `raw` (the row as the file had it, JSON) and `parse_problem`/`parse_field` for rows the
+reader could not make sense of. Dates matching one of the mapping's formats become ISO 8601 with the
+offset of the mapping's time zone; others are passed on as written, for the server to refuse.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from oms_ops.adapters.channels.mapping import CANONICAL_COLUMNS, DATE_COLUMNS, ChannelMapping
+
+MAX_FIELD_CHARS = 1_000_000  # csv's default limit (131,072) would refuse a long note outright
+EXTRA_COLUMNS = ("row_no", "raw", "parse_problem", "parse_field")
+
+
+class UnreadableFile(Exception):
+    """The whole file cannot be read (empty, wrong encoding, not CSV/JSON): it goes to failed/."""
+
+
+def read_orders(path: Path, mapping: ChannelMapping) -> pl.DataFrame:
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile(f"{path.name} is empty: a feed needs at least a header row.")
+    text = _decode(data, mapping.encoding, path.name)
+    is_jsonl = mapping.format == "jsonl" or path.suffix.lower() in (".jsonl", ".ndjson")
+    columns = _read_jsonl(text) if is_jsonl else _read_csv(text, mapping, path.name)
+    schema = {name: pl.Int64 if name == "row_no" else pl.Utf8 for name in columns}
+    frame = pl.DataFrame(columns, schema=schema)
+    return _normalise_dates(frame, mapping)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise UnreadableFile(f"{name} is not readable as {encoding}: {exc}") from exc
+
+
+def _read_csv(text: str, mapping: ChannelMapping, name: str) -> dict[str, list[Any]]:
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        records = csv.reader(io.StringIO(text, newline=""))
+        header = _unique([h.strip() for h in next(records)])
+        width = len(header)
+        kept: list[list[str | None]] = []
+        row_nos: list[int] = []
+        problems: list[str | None] = []
+        fields: list[str | None] = []
+        for row_no, record in enumerate(records, start=1):
+            if not any(record):
+                continue  # a blank line, or one of empty fields (often the last), is not a row
+            if len(record) != width:
+                short = len(record) < width
+                problems.append(f"the row has {len(record)} fields, the header {width}")
+                fields.append(header[len(record)] if short else "row")
+                padded: list[str | None] = [*record, *([None] * width)]
+                kept.append(padded[:width])
+            else:
+                problems.append(None)
+                fields.append(None)
+                kept.append(list(record))
+            row_nos.append(row_no)
+    except csv.Error as exc:
+        raise UnreadableFile(f"{name} is not a readable CSV file: {exc}") from exc
+    frame = pl.DataFrame(kept, schema=[(h, pl.Utf8) for h in header], orient="row")
+    columns: dict[str, list[Any]] = {
+        c: frame[mapping.header_for(c)].to_list() for c in CANONICAL_COLUMNS if mapping.header_for(c) in header
+    }
+    columns["row_no"] = row_nos
+    columns["raw"] = frame.select(pl.struct(pl.all()).struct.json_encode()).to_series().to_list() if width else []
+    columns["parse_problem"] = problems
+    columns["parse_field"] = fields
+    return columns
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Header names made unique (a second "note" becomes "note_2"), so every column can be addressed."""
+    seen: dict[str, int] = {}
+    names = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        names.append(h if seen[h] == 1 else f"{h}_{seen[h]}")
+    return names
+
+
+JSON_ALIASES = {"id": "external_order_id", "created_at": "order_date", "items": "lines"}
+LINE_FIELDS = ("sku", "quantity", "unit_price", "warehouse")
+
+
+def _read_jsonl(text: str) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {c: [] for c in (*CANONICAL_COLUMNS, *EXTRA_COLUMNS)}
+    row_no = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        for row, problem in _order_rows(line):
+            row_no += 1
+            for c in CANONICAL_COLUMNS:
+                columns[c].append(_text(row.get(c)))
+            columns["row_no"].append(row_no)
+            columns["raw"].append(json.dumps(row, ensure_ascii=False, default=str) if not problem else line)
+            columns["parse_problem"].append(problem)
+            columns["parse_field"].append("lines" if problem else None)
+    return columns
+
+
+def _order_rows(line: str) -> list[tuple[dict[str, Any], str | None]]:
+    try:
+        order = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return [({}, f"not a JSON object: {exc}")]
+    if not isinstance(order, dict):
+        return [({}, "not a JSON object")]
+    order = {JSON_ALIASES.get(k, k): v for k, v in order.items()}
+    lines = order.pop("lines", None)
+    if not isinstance(lines, list) or not lines or not all(isinstance(item, dict) for item in lines):
+        return [(order, "an order needs a non-empty list of line objects under 'lines'")]
+    return [({**order, **{k: v for k, v in item.items() if k in LINE_FIELDS}}, None) for item in lines]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _normalise_dates(frame: pl.DataFrame, mapping: ChannelMapping) -> pl.DataFrame:
+    zone = ZoneInfo(mapping.timezone)
+    for column in DATE_COLUMNS:
+        if column not in frame.columns:
+            continue
+        seen = {v: _iso(v, mapping.date_formats, zone) for v in frame[column].unique().to_list() if v is not None}
+        frame = frame.with_columns(pl.col(column).replace_strict(seen, default=None, return_dtype=pl.Utf8))
+    return frame
+
+
+def _iso(value: str, formats: tuple[str, ...], zone: ZoneInfo) -> str:
+    for fmt in formats:
+        try:
+            moment = datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            continue
+        return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
+    return value

@@ -1,0 +1,148 @@
+"""Inventory and customer marts from a real `dbt build`, and the incremental models against a full refresh.
+
+The lake of tests/dbt/lake.py plus one more day: SO-4, C-NORTH, edi, completed, 2026-04-02 02:00 UTC
+(10:00 in Shanghai): 8 lamps shipped from GZ, which leaves GZ with 2 lamps against 18 ordered in 90 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.dbt.conftest import Build, dbt_build
+from tests.dbt.lake import ORDERS, Line, Order, build_lake, write_lake
+
+NEXT_DAY = (
+    Order("SO-4", "C-NORTH", "edi", "completed", datetime(2026, 4, 2, 2, tzinfo=UTC), (Line("LAMP-LED-9W", "GZ", 8),)),
+)
+INCREMENTAL_MODELS = {
+    "fct_stock_movements": "entry_id",
+    "fct_daily_stock": "stock_level_id, stock_date",
+}
+
+
+@dataclass
+class Builds:
+    incremental: Build  # built on the first three orders, then again after SO-4 was added
+    full: Build  # built once on all four orders
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
+    stepwise = tmp_path_factory.mktemp("incremental")
+    build_lake(stepwise, ORDERS).close()
+    first = dbt_build(stepwise, command="run")  # models only: the tests run with the second build
+    assert first.success, first.failed()
+    build_lake(stepwise, ORDERS + NEXT_DAY).close()
+    incremental = dbt_build(stepwise)
+
+    at_once = tmp_path_factory.mktemp("full")
+    build_lake(at_once, ORDERS + NEXT_DAY).close()
+    yield Builds(incremental, dbt_build(at_once, command="run"))
+
+
+def rows(build: Build, query: str) -> list[tuple[object, ...]]:
+    with build.warehouse() as con:
+        return con.execute(query).fetchall()
+
+
+def health(build: Build, stock_level_id: str) -> dict[str, object]:
+    with build.warehouse() as con:
+        cursor = con.execute("select * from mart_inventory_health where stock_level_id = ?", [stock_level_id])
+        names = [column[0] for column in cursor.description]
+        row = cursor.fetchone()
+    assert row is not None
+    return dict(zip(names, row, strict=True))
+
+
+def test_an_incremental_build_with_the_decision_marts_passes_every_test(builds: Builds) -> None:
+    assert builds.incremental.success, builds.incremental.failed()
+    unit_tests = {node.split(".")[2] for node in builds.incremental.statuses if node.startswith("unit_test.")}
+    assert {"mart_inventory_health", "mart_customer_rfm", "mart_customer_cohorts", "dim_products"} <= unit_tests
+    assert set(builds.incremental.statuses.values()) <= {"pass", "success"}
+
+
+@pytest.mark.parametrize(("model", "key"), INCREMENTAL_MODELS.items())
+def test_an_incremental_run_gives_the_same_rows_as_a_full_refresh(builds: Builds, model: str, key: str) -> None:
+    query = f"select * from {model} order by {key}"  # both lakes number their ledger entries alike
+    assert rows(builds.incremental, query) == rows(builds.full, query)
+    assert rows(builds.incremental, f"select count(*) from {model}")[0][0] > 0
+
+
+def test_the_incremental_run_added_the_new_day_for_every_stock_level(builds: Builds) -> None:
+    last_days = rows(builds.incremental, "select stock_level_id, max(stock_date) from fct_daily_stock group by all")
+    assert {day for _, day in last_days} == {date(2026, 4, 2)}
+
+
+def test_daily_stock_carries_each_days_closing_balance_forward(builds: Builds) -> None:
+    gz = rows(
+        builds.full,
+        "select stock_date, on_hand, units_out from fct_daily_stock where stock_level_id = 'GZ:LAMP-LED-9W'"
+        " and stock_date >= '2026-03-31' order by stock_date",
+    )
+    assert gz == [(date(2026, 3, 31), 20, 0), (date(2026, 4, 1), 10, 10), (date(2026, 4, 2), 2, 8)]
+    days = rows(builds.full, "select count(*) from fct_daily_stock where stock_level_id = 'SH:BOLT-M8'")
+    assert days == [(92,)]  # 1 January to 2 April
+
+
+def test_a_short_stock_level_is_at_risk_with_a_reorder_suggestion(builds: Builds) -> None:
+    # 18 lamps in 90 days = 0.2 a day; reorder point ceil(0.2 x 14) + ceil(0.2 x 7) = 3 + 2 = 5 >= 2 available
+    gz = health(builds.full, "GZ:LAMP-LED-9W")
+    assert (gz["available"], gz["average_daily_demand"], gz["days_of_supply"]) == (
+        2,
+        Decimal("0.2000"),
+        Decimal("10.0"),
+    )
+    assert (gz["stock_status"], gz["reorder_point"], gz["suggested_reorder_qty"]) == ("stock-out risk", 5, 9)
+
+
+def test_stock_for_years_of_demand_is_excess(builds: Builds) -> None:
+    bolts = health(builds.full, "SH:BOLT-M8")  # 900 available against 100 bolts in 90 days: 810 days
+    assert (bolts["stock_status"], bolts["days_of_supply"], bolts["suggested_reorder_qty"]) == (
+        "excess", Decimal("810.0"), 0,
+    )  # fmt: skip
+
+
+def test_products_are_classed_by_their_share_of_revenue(builds: Builds) -> None:
+    classes = rows(builds.full, "select sku, lifetime_revenue, abc_class from dim_products order by sku")
+    assert classes == [("BOLT-M8", Decimal("25.00"), "B"), ("LAMP-LED-9W", Decimal("245.10"), "A")]
+
+
+def test_a_customers_reorder_interval_comes_from_the_days_between_orders(builds: Builds) -> None:
+    customers = rows(
+        builds.full,
+        "select customer_code, frequency, lifetime_value, usual_reorder_interval_days, is_churn_risk"
+        " from mart_customer_rfm order by customer_code",
+    )
+    assert customers == [
+        ("C-ACME", 1, Decimal("50.80"), None, False),
+        ("C-NORTH", 2, Decimal("219.30"), Decimal("1.0"), False),
+    ]
+
+
+def test_cohorts_list_every_month_since_the_first_order(builds: Builds) -> None:
+    cohorts = rows(
+        builds.full,
+        "select cohort_month, months_since_first_order, active_customers, retention_rate from mart_customer_cohorts"
+        " order by cohort_month, months_since_first_order",
+    )
+    assert cohorts == [
+        (date(2026, 3, 1), 0, 1, Decimal("1.0000")),
+        (date(2026, 3, 1), 1, 0, Decimal("0.0000")),
+        (date(2026, 4, 1), 0, 1, Decimal("1.0000")),
+    ]
+
+
+def test_stock_levels_that_disagree_with_the_ledger_fail_the_daily_stock_reconciliation(tmp_path: Path) -> None:
+    con = build_lake(tmp_path)
+    con.execute("update stock_levels set on_hand = on_hand + 5 where sku = 'BOLT-M8'")
+    write_lake(con, tmp_path / "lake" / "oms")
+
+    build = dbt_build(tmp_path, "--select", "+daily_stock_on_its_last_day_equals_stock_levels")
+
+    assert "test.oms_analytics.daily_stock_on_its_last_day_equals_stock_levels" in build.failed()
