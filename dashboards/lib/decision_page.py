@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import polars as pl
 import streamlit as st
 
 from dashboards.lib import formatting, marts
+from dashboards.lib.safe_csv import csv_bytes
 from oms_ops.settings import Settings
 
 
@@ -30,3 +32,14 @@ def published_or_stop(settings: Settings) -> marts.Published:
                 f"This data is {formatting.number(hours, settings.locale)} hours old. Run the pipeline to refresh it."
             )
     return published
+
+
+def table_with_download(frame: pl.DataFrame, *, key: str, empty: str, download_label: str, file_name: str) -> None:
+    """A table and its CSV download (safe from formula injection), or a sentence when there are no rows."""
+    if frame.is_empty():
+        st.success(empty)
+        return
+    st.dataframe(frame, hide_index=True, key=f"{key}_table")
+    st.download_button(
+        download_label, csv_bytes(frame), file_name=file_name, mime="text/csv", key=f"{key}_csv", on_click="ignore"
+    )

@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboards.lib import customer_charts, customer_marts, decision_page, formatting, marts, session
 from dashboards.lib.navigation import CUSTOMERS
-from dashboards.lib.safe_csv import csv_bytes
 
 session.require_page(CUSTOMERS.path)
 settings = session.settings()
@@ -42,15 +41,10 @@ grid_col.plotly_chart(customer_charts.rfm_grid(rfm), key="customers_rfm_grid")
 st.plotly_chart(customer_charts.cohort_heatmap(cohorts), key="customers_cohort_heatmap")
 
 st.subheader("Churn risk: overdue for their usual reorder")
-if churn.is_empty():
-    st.success("No customer is overdue for their usual reorder.")
-else:
-    st.dataframe(churn, hide_index=True, key="customers_churn_table")
-    st.download_button(
-        "Download churn-risk list (CSV)",
-        csv_bytes(churn),
-        file_name="churn_risk_customers.csv",
-        mime="text/csv",
-        key="customers_churn_csv",
-        on_click="ignore",
-    )
+decision_page.table_with_download(
+    churn,
+    key="customers_churn",
+    empty="No customer is overdue for their usual reorder.",
+    download_label="Download churn-risk list (CSV)",
+    file_name="churn_risk_customers.csv",
+)

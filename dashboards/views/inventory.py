@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboards.lib import decision_page, formatting, inventory_charts, inventory_marts, marts, session
 from dashboards.lib.navigation import INVENTORY
-from dashboards.lib.safe_csv import csv_bytes
 
 session.require_page(INVENTORY.path)
 settings = session.settings()
@@ -48,31 +47,21 @@ for column, (label, value) in zip(
     column.metric(label, value)
 
 st.subheader("Stock-out risk and reorder suggestions")
-if reorder.is_empty():
-    st.success("No stock level is at risk of running out.")
-else:
-    st.dataframe(reorder, hide_index=True, key="inventory_reorder_table")
-    st.download_button(
-        "Download reorder suggestions (CSV)",
-        csv_bytes(reorder),
-        file_name="reorder_suggestions.csv",
-        mime="text/csv",
-        key="inventory_reorder_csv",
-        on_click="ignore",
-    )
+decision_page.table_with_download(
+    reorder,
+    key="inventory_reorder",
+    empty="No stock level is at risk of running out.",
+    download_label="Download reorder suggestions (CSV)",
+    file_name="reorder_suggestions.csv",
+)
 
 st.plotly_chart(inventory_charts.days_of_supply_figure(health), key="inventory_days_of_supply_chart")
 
 st.subheader("Excess and dead stock")
-if surplus.is_empty():
-    st.success("No excess or dead stock.")
-else:
-    st.dataframe(surplus, hide_index=True, key="inventory_surplus_table")
-    st.download_button(
-        "Download excess and dead stock (CSV)",
-        csv_bytes(surplus),
-        file_name="excess_and_dead_stock.csv",
-        mime="text/csv",
-        key="inventory_surplus_csv",
-        on_click="ignore",
-    )
+decision_page.table_with_download(
+    surplus,
+    key="inventory_surplus",
+    empty="No excess or dead stock.",
+    download_label="Download excess and dead stock (CSV)",
+    file_name="excess_and_dead_stock.csv",
+)

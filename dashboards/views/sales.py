@@ -1,11 +1,9 @@
 """Sales (decision page): revenue and orders over time by channel, from the published marts."""
 
-from datetime import UTC, datetime
-
 import httpx
 import streamlit as st
 
-from dashboards.lib import formatting, marts, sales_charts, session
+from dashboards.lib import decision_page, formatting, marts, sales_charts, session
 from dashboards.lib.navigation import SALES, may_run_pipeline
 from oms_ops.client import ApiError, Unauthorized
 
@@ -30,23 +28,12 @@ if may_run_pipeline(user.roles) and button_col.button(
     except httpx.TransportError:
         st.error(session.unreachable_sentence())
 
-published = marts.published(settings.marts_db)
-if published is None:
-    st.info("No published data yet — run the pipeline.")
-    st.stop()
-
+published = decision_page.published_or_stop(settings)
 try:
-    info = marts.publish_info(published.path, published.version)
     kpis = marts.sales_kpis(published.path, published.version)
 except marts.MartsUnavailable as problem:
     st.warning(f"{problem} Run the pipeline to publish it again.")
     st.stop()
-
-if info is not None:
-    st.caption(f"Data as of {formatting.moment(info.published_at, locale, timezone)}")
-    if marts.is_stale(info.published_at, datetime.now(UTC)):
-        hours = (datetime.now(UTC) - info.published_at).total_seconds() / 3600
-        st.warning(f"This data is {formatting.number(round(hours), locale)} hours old. Run the pipeline to refresh it.")
 
 if kpis is None:
     st.info("The published data has no sales yet.")
