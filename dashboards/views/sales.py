@@ -9,7 +9,7 @@ from oms_ops.client import ApiError, Unauthorized
 
 user = session.require_page(SALES.path)
 settings = session.settings()
-locale, timezone = settings.locale, settings.timezone
+locale = settings.locale
 
 title_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
 title_col.title("Sales")
