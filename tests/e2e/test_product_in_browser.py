@@ -63,7 +63,9 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
     expect(page.get_by_text(re.compile(r"\d+ available in SH"))).to_be_visible()
     page.get_by_role("button", name="Add line").click()
     choose(page, "Product 2", plenty[1])
+    expect(page.get_by_text(re.compile(r"\d+ available in SH"))).to_have_count(2)  # its rerun is done
     page.get_by_role("spinbutton", name="Quantity").nth(1).fill("3")
+    page.keyboard.press("Tab")
     page.get_by_role("button", name="Place order").click()
     placed = page.get_by_text(re.compile(r"Order SO\d+ placed"))
     expect(placed).to_be_visible()
@@ -71,8 +73,10 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
 
     choose(page, "Customer", customer)
     choose(page, "Product 1", scarce.sku)
+    expect(page.get_by_text(f"{scarce.available} available in SH", exact=True)).to_be_visible()
     page.get_by_role("spinbutton", name="Quantity").first.fill(str(scarce.available + 5))
     page.keyboard.press("Tab")
+    expect(page.get_by_text(f"Only {scarce.available} available in SH", exact=True)).to_be_visible()
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_text(f"Only {scarce.available} of SKU {scarce.sku} available in SH")).to_be_visible()
 
