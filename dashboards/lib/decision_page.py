@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import polars as pl
@@ -12,17 +14,24 @@ from dashboards.lib.safe_csv import csv_bytes
 from oms_ops.settings import Settings
 
 
+@contextmanager
+def stop_if_unreadable() -> Iterator[None]:
+    """Reads of the published marts inside this block stop the page with a hint when the file lacks them."""
+    try:
+        yield
+    except marts.MartsUnavailable as problem:
+        st.warning(f"{problem} Run the pipeline to publish it again.")
+        st.stop()
+
+
 def published_or_stop(settings: Settings) -> marts.Published:
     """The published marts file; shows "data as of" (and a warning when stale), or stops the page with a hint."""
     published = marts.published(settings.marts_db)
     if published is None:
         st.info("No published data yet — run the pipeline.")
         st.stop()
-    try:
+    with stop_if_unreadable():
         info = marts.publish_info(published.path, published.version)
-    except marts.MartsUnavailable as problem:
-        st.warning(f"{problem} Run the pipeline to publish it again.")
-        st.stop()
     if info is not None:
         st.caption(f"Data as of {formatting.moment(info.published_at, settings.locale, settings.timezone)}")
         now = datetime.now(UTC)

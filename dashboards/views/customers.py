@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards.lib import customer_charts, customer_marts, decision_page, formatting, marts, session
+from dashboards.lib import customer_charts, customer_marts, decision_page, formatting, session
 from dashboards.lib.navigation import CUSTOMERS
 
 session.require_page(CUSTOMERS.path)
@@ -12,12 +12,9 @@ locale = settings.locale
 st.title("Customers")
 published = decision_page.published_or_stop(settings)
 
-try:
+with decision_page.stop_if_unreadable():
     rfm = customer_marts.rfm(published.path, published.version)
     cohorts = customer_marts.cohorts(published.path, published.version)
-except marts.MartsUnavailable as problem:
-    st.warning(f"{problem} Run the pipeline to publish it again.")
-    st.stop()
 
 if rfm.is_empty():
     st.info("The published data has no customer orders yet.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards.lib import decision_page, formatting, inventory_charts, inventory_marts, marts, session
+from dashboards.lib import decision_page, formatting, inventory_charts, inventory_marts, session
 from dashboards.lib.navigation import INVENTORY
 
 session.require_page(INVENTORY.path)
@@ -12,7 +12,7 @@ locale = settings.locale
 st.title("Inventory")
 published = decision_page.published_or_stop(settings)
 
-try:
+with decision_page.stop_if_unreadable():
     choices = inventory_marts.choices(published.path, published.version)
     warehouse_col, category_col = st.columns(2)
     warehouses = warehouse_col.multiselect(
@@ -22,9 +22,6 @@ try:
         "Categories", choices.categories, key="inventory_categories", placeholder="All categories"
     )
     health = inventory_marts.health(published.path, published.version, tuple(warehouses), tuple(categories))
-except marts.MartsUnavailable as problem:
-    st.warning(f"{problem} Run the pipeline to publish it again.")
-    st.stop()
 
 if health.is_empty():
     st.info("The published data has no stock for this choice.")

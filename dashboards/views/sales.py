@@ -29,11 +29,8 @@ if may_run_pipeline(user.roles) and button_col.button(
         st.error(session.unreachable_sentence())
 
 published = decision_page.published_or_stop(settings)
-try:
+with decision_page.stop_if_unreadable():
     kpis = marts.sales_kpis(published.path, published.version)
-except marts.MartsUnavailable as problem:
-    st.warning(f"{problem} Run the pipeline to publish it again.")
-    st.stop()
 
 if kpis is None:
     st.info("The published data has no sales yet.")
