@@ -35,6 +35,8 @@ class OrderLineIn(BaseModel):
     sku: str
     quantity: int
     warehouse: str | None = None
+    unit_price: Decimal | None = None  # only roles that may change prices; None takes the list price
+    discount_pct: Decimal = Decimal(0)
 
 
 class NewOrder(BaseModel):

@@ -57,7 +57,10 @@ def create_user(body: c.NewUser, actor: CurrentActor, db: DB) -> c.UserOut:
 
 @router.post("/orders", tags=["orders"], status_code=status.HTTP_201_CREATED)
 def place_order(body: c.NewOrder, actor: CurrentActor, db: DB) -> c.OrderOut:
-    lines = [orders.LineRequest(line.sku, line.quantity, line.warehouse) for line in body.lines]
+    lines = [
+        orders.LineRequest(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct)
+        for line in body.lines
+    ]
     placed = orders.place_order(db, actor, body.customer_code, lines, body.channel, body.external_ref, body.note)
     return c.OrderOut.model_validate(placed)
 

@@ -33,6 +33,8 @@ class Action(StrEnum):
     SHIP_ORDER = "ship orders"
     CANCEL_ORDER = "cancel orders"
     HOLD_ORDER = "hold and release orders"
+    CHANGE_PRICES = "change prices on order lines"
+    GIVE_DISCOUNT = "give discounts on order lines"
 
 
 EVERYONE = frozenset(Role)
@@ -52,6 +54,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SHIP_ORDER: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
     Action.CANCEL_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
     Action.HOLD_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.CHANGE_PRICES: frozenset({Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.GIVE_DISCOUNT: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
 }
 
 HUMAN_ROLES = [r.value for r in Role if r is not Role.SYSTEM]

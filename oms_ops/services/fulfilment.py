@@ -19,6 +19,7 @@ from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransi
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import shortages
+from oms_ops.services import stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import _order as order_view
 from oms_ops.store import fulfilment_queries as fq
@@ -110,6 +111,7 @@ def cancel_order(db: Database, actor: Actor, order_number: str, reason: str) -> 
             if fq.release_reserved(cur, held, now) != len(held):
                 raise InsufficientStock(shortages(held, fq.reserved(cur, list(held))))
             queries.write_ledger(cur, now, "release", held, 0, -1, order_number, actor.username, f"cancelled: {reason}")
+            stock_watch.after_stock_change(cur, held, now)
         refund = f.refund_due(fq.paid_total(cur, order_number), states)
         if refund > 0:
             fq.insert_refund(cur, order_number, refund, reason, actor.username, now)

@@ -14,6 +14,7 @@ from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import demand_by_location, shortages
+from oms_ops.services import gate, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.store import fulfilment_queries, queries
 from oms_ops.store.database import Database, rows_as_dicts
@@ -24,6 +25,8 @@ class LineRequest:
     sku: str
     quantity: int
     warehouse: str | None = None
+    unit_price: Decimal | None = None  # None: the product's list price
+    discount_pct: Decimal = Decimal(0)
 
 
 def place_order(
@@ -40,7 +43,7 @@ def place_order(
     The same (channel, external_ref) a second time returns the first order and makes no new one.
     """
     require(actor.roles, Action.PLACE_ORDER)
-    _check_quantities(lines)
+    check_lines(actor, lines)
     with db.transaction() as cur:
         if external_ref:
             existing = queries.order_number_by_external_ref(cur, channel, external_ref)
@@ -62,18 +65,17 @@ def place_order(
             raise InsufficientStock(shortages(demand, queries.available(cur, list(demand))))
         order_number = queries.next_order_number(cur)
         queries.write_ledger(cur, now, "reservation", demand, 0, 1, order_number, actor.username, "order placed")
-        priced = [
-            price_line(line.quantity, products[line.sku]["list_price"], products[line.sku]["tax_rate"])
-            for line in lines
-        ]
-        status = lifecycle.status_after_confirmation(customer["payment_terms_days"])
+        priced = [price_requested(line, products[line.sku]) for line in lines]
+        facts = order_facts(order_number, customer, actor.username, lines, warehouses, priced, products)
+        status, reason = gate.route_confirmed(cur, facts, actor, now)
         order = _insert_order(cur, order_number, customer, channel, external_ref, note, status, actor, now, priced)
         line_rows = [
             (order_number, i + 1, line.sku, wh, line.quantity, p, products[line.sku]["cost"])
             for i, (line, wh, p) in enumerate(zip(lines, warehouses, priced, strict=True))
         ]
         queries.insert_order_lines(cur, line_rows)
-        queries.insert_event(cur, order_number, None, status, actor.username, "order placed", now)
+        queries.insert_event(cur, order_number, None, status, actor.username, reason, now)
+        stock_watch.after_stock_change(cur, demand, now)
     # Built from what was written rather than read back: three fewer queries per order.
     order["lines"] = [_line_view(row, products[row[2]]["name"]) for row in line_rows]
     order["events"] = [
@@ -81,7 +83,7 @@ def place_order(
             "from_status": None,
             "to_status": status,
             "actor": actor.username,
-            "reason": "order placed",
+            "reason": reason,
             "occurred_at": now,
         }
     ]
@@ -89,13 +91,68 @@ def place_order(
     return order
 
 
-def _check_quantities(lines: list[LineRequest]) -> None:
+def check_lines(actor: Actor, lines: list[LineRequest]) -> None:
+    """Whole positive quantities; a price other than the list price or a discount only for roles allowed them."""
     for i, line in enumerate(lines):
         if line.quantity <= 0:
             raise InvalidInput(
                 f"Quantity of line {i + 1} must be a positive whole number, not {line.quantity}.",
                 field=f"lines[{i}].quantity",
             )
+        if line.unit_price is not None:
+            require(actor.roles, Action.CHANGE_PRICES)
+            if line.unit_price < 0:
+                raise InvalidInput(
+                    f"Unit price of line {i + 1} cannot be negative ({line.unit_price}).",
+                    field=f"lines[{i}].unit_price",
+                )
+        if line.discount_pct:
+            require(actor.roles, Action.GIVE_DISCOUNT)
+            if not Decimal(0) <= line.discount_pct <= Decimal(100):
+                raise InvalidInput(
+                    f"Discount of line {i + 1} must be between 0 and 100 percent, not {line.discount_pct}.",
+                    field=f"lines[{i}].discount_pct",
+                )
+
+
+def price_requested(line: LineRequest, product: dict[str, Any]) -> PricedLine:
+    unit_price = product["list_price"] if line.unit_price is None else line.unit_price
+    return price_line(line.quantity, unit_price, product["tax_rate"], line.discount_pct)
+
+
+def order_facts(
+    order_number: str,
+    customer: dict[str, Any],
+    created_by: str,
+    lines: list[LineRequest],
+    warehouses: list[str],
+    priced: list[PricedLine],
+    products: dict[str, dict[str, Any]],
+    version: int = 1,
+) -> gate.OrderFacts:
+    """What the approval and credit rules look at, for an order as placed or as amended."""
+    totals = order_totals(priced)
+    return gate.OrderFacts(
+        order_number=order_number,
+        customer=customer,
+        created_by=created_by,
+        lines=[
+            gate.LineFacts(
+                sku=line.sku,
+                warehouse=wh,
+                quantity=line.quantity,
+                list_price=products[line.sku]["list_price"],
+                unit_price=p.unit_price,
+                discount_pct=p.discount_pct,
+                unit_cost=products[line.sku]["cost"],
+                line_net=p.line_net,
+            )
+            for line, wh, p in zip(lines, warehouses, priced, strict=True)
+        ],
+        subtotal=totals.subtotal,
+        total=totals.total,
+        version=version,
+    )
 
 
 def _resolve_warehouses(cur: duckdb.DuckDBPyConnection, lines: list[LineRequest], region: str | None) -> list[str]:
