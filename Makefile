@@ -7,7 +7,7 @@ export DAGSTER_DISABLE_TELEMETRY := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-browser test-all lint bench install clean
+.PHONY: run test test-browser test-all lint bench bench-marts bench-import install clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -32,6 +32,13 @@ lint: install
 
 bench: install  ## throughput benchmarks with ratios against direct DuckDB
 	$(UV) run --frozen python benchmarks/bench_orders.py
+	$(UV) run --frozen python benchmarks/bench_lifecycle.py
+
+bench-import: install  ## a 1,000,000-line channel import end to end, next to DuckDB's own read_csv
+	$(UV) run --frozen python benchmarks/bench_import.py --lines 1000000
+
+bench-marts: install  ## the marts at demo scale 10: dbt build times, direct DuckDB ratio, page renders (heavy)
+	$(UV) run --frozen python benchmarks/bench_marts.py --scale 10
 
 clean:
 	rm -rf data .venv .tools

@@ -63,6 +63,23 @@ def import_orders(settings: Settings, path: str, channel: str, dry_run: bool) ->
     print(json.dumps(summary.model_dump(), indent=2))
 
 
+def load_master(settings: Settings, kind: str, path: str, mapping: str | None, dry_run: bool) -> None:
+    """An ERP extract (customers, products, price-lists, stock-counts) through the sensor's path; prints the summary."""
+    from pathlib import Path
+
+    from oms_ops.adapters.erp import load_file
+    from oms_ops.adapters.erp.read import UnreadableExtract
+    from oms_ops.client import OmsClient
+    from oms_ops.domain.errors import InvalidInput
+
+    with OmsClient(settings.base_url, token=settings.pipeline_api_key, timeout=600) as client:
+        try:
+            summary = load_file(client, Path(path), kind, mapping, dry_run, mappings=settings.data_dir / "mappings")
+        except (UnreadableExtract, InvalidInput, OSError) as exc:
+            sys.exit(f"oms: {exc}")
+    print(json.dumps(summary.model_dump(), indent=2))
+
+
 def up(settings: Settings) -> None:
     from oms_ops.launcher import run_everything
 
@@ -86,6 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     import_parser.add_argument("path")
     import_parser.add_argument("--channel", required=True)
     import_parser.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
+    master = commands.add_parser("load-master", help="load an ERP master data extract (CSV with a mapping)")
+    master.add_argument("kind", choices=["customers", "products", "price-lists", "stock-counts"])
+    master.add_argument("path")
+    master.add_argument("--mapping", help="a mapping name (data/mappings/NAME.yaml or shipped); default: the kind's")
+    master.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -97,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
             demo(settings, args.scale, args.seed)
         elif args.command == "import":
             import_orders(settings, args.path, args.channel, args.dry_run)
+        elif args.command == "load-master":
+            load_master(settings, args.kind, args.path, args.mapping, args.dry_run)
         elif args.command == "up":
             up(settings)
     except Exception as exc:

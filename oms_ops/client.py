@@ -13,6 +13,8 @@ import polars as pl
 from pydantic import BaseModel, TypeAdapter
 
 from oms_ops import contracts as c
+from oms_ops import contracts_approvals as ca
+from oms_ops import contracts_master_data as cm
 
 API = "/api/v1"
 
@@ -187,6 +189,49 @@ class OmsClient:
     def release_order(self, order_number: str, reason: str) -> c.OrderOut:
         return self._post(f"/orders/{order_number}/release", c.OrderOut, c.ReasonIn(reason=reason))
 
+    # -- amendments and versions -----------------------------------------------------------
+    def amend_order(
+        self, order_number: str, lines: list[c.AmendLineIn] | list[dict[str, Any]], reason: str
+    ) -> c.OrderOut:
+        """Make `lines` the order's lines as its next version (lines left out are removed)."""
+        body = c.AmendmentIn(lines=[c.AmendLineIn.model_validate(line) for line in lines], reason=reason)
+        return self._post(f"/orders/{order_number}/amendments", c.OrderOut, body)
+
+    def order_version(self, order_number: str, version: int) -> c.OrderVersionOut:
+        return self._get(f"/orders/{order_number}/versions/{version}", c.OrderVersionOut)
+
+    # -- approvals and credit --------------------------------------------------------------
+    def approval_inbox(self) -> list[ca.InboxItem]:
+        """Requests waiting for the signed-in user: their roles, the current level, not their own orders."""
+        return self._get("/approvals/inbox", list[ca.InboxItem])
+
+    def approve(self, request_id: int, comment: str | None = None) -> c.OrderOut:
+        return self._post(f"/approvals/{request_id}/approve", c.OrderOut, ca.DecisionIn(comment=comment))
+
+    def reject(self, request_id: int, comment: str) -> c.OrderOut:
+        """Reject with a comment (required): the order is cancelled and its stock released."""
+        return self._post(f"/approvals/{request_id}/reject", c.OrderOut, ca.DecisionIn(comment=comment))
+
+    def approval_rules(self) -> list[ca.RuleOut]:
+        return self._get("/approval-rules", list[ca.RuleOut])
+
+    def create_approval_rule(self, rule: ca.RuleIn | dict[str, Any]) -> ca.RuleOut:
+        return self._post("/approval-rules", ca.RuleOut, ca.RuleIn.model_validate(rule))
+
+    def update_approval_rule(self, rule_id: int, rule: ca.RuleIn | dict[str, Any]) -> ca.RuleOut:
+        body = ca.RuleIn.model_validate(rule).model_dump(mode="json")
+        return ca.RuleOut.model_validate(self._request("PUT", f"/approval-rules/{rule_id}", json=body).json())
+
+    def customer_credit(self, customer_code: str) -> ca.CustomerCredit:
+        return self._get(f"/customers/{customer_code}/credit", ca.CustomerCredit)
+
+    def credit_holds(self) -> list[ca.CreditHold]:
+        return self._get("/credit/holds", list[ca.CreditHold])
+
+    def override_credit(self, order_number: str, reason: str) -> c.OrderOut:
+        """Finance lets an order on hold go on despite the credit limit; the reason is logged."""
+        return self._post(f"/orders/{order_number}/credit-override", c.OrderOut, c.ReasonIn(reason=reason))
+
     # -- stock and master data -----------------------------------------------------------
     def stock(self, sku: str | None = None, warehouse: str | None = None) -> list[c.StockRow]:
         return self._get("/stock", list[c.StockRow], sku=sku, warehouse=warehouse)
@@ -203,6 +248,104 @@ class OmsClient:
 
     def warehouses(self) -> list[c.WarehouseOut]:
         return self._get("/warehouses", list[c.WarehouseOut])
+
+    # -- stock operations ----------------------------------------------------------------
+    def stock_positions(self, sku: str | None = None, warehouse: str | None = None) -> list[c.StockPositionOut]:
+        return self._get("/stock/positions", list[c.StockPositionOut], sku=sku, warehouse=warehouse)
+
+    def adjust_stock(
+        self, warehouse: str, sku: str, change: int, reason: str, note: str | None = None
+    ) -> c.StockPositionOut:
+        body = c.AdjustmentIn(warehouse=warehouse, sku=sku, change=change, reason=reason, note=note)
+        return self._post("/stock/adjustments", c.StockPositionOut, body)
+
+    def set_stock_policy(
+        self, warehouse: str, sku: str, safety_stock: int, reorder_point: int, lead_time_days: int = 7
+    ) -> c.StockPositionOut:
+        body = c.StockPolicyIn(
+            warehouse=warehouse,
+            sku=sku,
+            safety_stock=safety_stock,
+            reorder_point=reorder_point,
+            lead_time_days=lead_time_days,
+        )
+        return c.StockPositionOut.model_validate(
+            self._request("PUT", "/stock/policies", json=body.model_dump(mode="json")).json()
+        )
+
+    def stock_alerts(self, open_only: bool = True, warehouse: str | None = None) -> list[c.StockAlertOut]:
+        return self._get("/stock/alerts", list[c.StockAlertOut], open_only=open_only, warehouse=warehouse)
+
+    def available_to_promise(self, sku: str, quantity: int = 1, customer_code: str | None = None) -> c.AtpOut:
+        return self._get("/stock/atp", c.AtpOut, sku=sku, quantity=quantity, customer_code=customer_code)
+
+    def request_transfer(
+        self,
+        from_warehouse: str,
+        to_warehouse: str,
+        lines: Mapping[str, int],
+        expected_arrival: date,
+        note: str | None = None,
+    ) -> c.TransferOut:
+        body = c.TransferIn(
+            from_warehouse=from_warehouse,
+            to_warehouse=to_warehouse,
+            expected_arrival=expected_arrival,
+            lines=[c.TransferLineIn(sku=sku, quantity=qty) for sku, qty in lines.items()],
+            note=note,
+        )
+        return self._post("/stock/transfers", c.TransferOut, body)
+
+    def transfers(self, statuses: list[str] | None = None) -> list[c.TransferOut]:
+        return self._get("/stock/transfers", list[c.TransferOut], status=statuses)
+
+    def transfer(self, transfer_id: int) -> c.TransferOut:
+        return self._get(f"/stock/transfers/{transfer_id}", c.TransferOut)
+
+    def ship_transfer(self, transfer_id: int) -> c.TransferOut:
+        return self._post(f"/stock/transfers/{transfer_id}/ship", c.TransferOut)
+
+    def receive_transfer(self, transfer_id: int, lines: Mapping[str, int] | None = None) -> c.TransferOut:
+        """Receive (sku -> units) of a transfer in transit; none means all still on its way."""
+        received = [c.TransferLineIn(sku=sku, quantity=qty) for sku, qty in (lines or {}).items()]
+        body = c.TransferReceiptIn(lines=received)
+        return self._post(f"/stock/transfers/{transfer_id}/receive", c.TransferOut, body)
+
+    def cancel_transfer(self, transfer_id: int) -> c.TransferOut:
+        return self._post(f"/stock/transfers/{transfer_id}/cancel", c.TransferOut)
+
+    def add_expected_receipt(
+        self, warehouse: str, sku: str, quantity: int, expected_on: date, reference: str | None = None
+    ) -> c.ExpectedReceiptOut:
+        body = c.ExpectedReceiptIn(
+            warehouse=warehouse, sku=sku, quantity=quantity, expected_on=expected_on, reference=reference
+        )
+        return self._post("/stock/expected-receipts", c.ExpectedReceiptOut, body)
+
+    def expected_receipts(
+        self, status: str | None = "open", warehouse: str | None = None, sku: str | None = None
+    ) -> list[c.ExpectedReceiptOut]:
+        return self._get(
+            "/stock/expected-receipts", list[c.ExpectedReceiptOut], status=status or "", warehouse=warehouse, sku=sku
+        )
+
+    def change_expected_receipt(
+        self,
+        receipt_id: int,
+        quantity: int | None = None,
+        expected_on: date | None = None,
+        reference: str | None = None,
+    ) -> c.ExpectedReceiptOut:
+        body = c.ExpectedReceiptChange(quantity=quantity, expected_on=expected_on, reference=reference)
+        response = self._request("PATCH", f"/stock/expected-receipts/{receipt_id}", json=body.model_dump(mode="json"))
+        return c.ExpectedReceiptOut.model_validate(response.json())
+
+    def cancel_expected_receipt(self, receipt_id: int) -> c.ExpectedReceiptOut:
+        return self._post(f"/stock/expected-receipts/{receipt_id}/cancel", c.ExpectedReceiptOut)
+
+    def receive_expected(self, receipt_id: int, quantity: int | None = None) -> c.ExpectedReceiptOut:
+        body = c.ReceiveAgainstIn(quantity=quantity)
+        return self._post(f"/stock/expected-receipts/{receipt_id}/receive", c.ExpectedReceiptOut, body)
 
     # -- system --------------------------------------------------------------------------
     def bulk_load(self, entity: str, frame: pl.DataFrame) -> c.BulkResult:
@@ -238,9 +381,45 @@ class OmsClient:
     def run_pipeline(self) -> c.PipelineRun:
         return self._post("/pipeline/runs", c.PipelineRun)
 
+    # -- planning write-back ---------------------------------------------------------------
+    def put_customer_tiers(
+        self, tiers: Mapping[str, str], as_of: datetime, source: str = "rfm"
+    ) -> c.CustomerTiersResult:
+        """Set {customer_code: tier} in one transaction; changes are kept in the tier history (system/admin)."""
+        body = c.CustomerTiersIn(
+            as_of=as_of,
+            source=source,
+            tiers=[c.CustomerTierIn(customer_code=code, tier=tier) for code, tier in tiers.items()],
+        )
+        response = self._request("PUT", "/planning/customer-tiers", json=body.model_dump(mode="json"))
+        return c.CustomerTiersResult.model_validate(response.json())
+
+    def put_reorder_suggestions(
+        self, suggestions: list[c.ReorderSuggestionIn] | list[dict[str, Any]], as_of: datetime
+    ) -> c.ReorderSuggestionsResult:
+        """Replace the whole set of reorder suggestions, atomically (system/admin)."""
+        body = c.ReorderSuggestionsIn(
+            as_of=as_of, suggestions=[c.ReorderSuggestionIn.model_validate(row) for row in suggestions]
+        )
+        response = self._request("PUT", "/planning/reorder-suggestions", json=body.model_dump(mode="json"))
+        return c.ReorderSuggestionsResult.model_validate(response.json())
+
+    def list_reorder_suggestions(self, warehouse: str | None = None) -> list[c.ReorderSuggestionOut]:
+        """The current reorder suggestions from the last write-back, of one warehouse or all."""
+        return self._get("/planning/reorder-suggestions", list[c.ReorderSuggestionOut], warehouse=warehouse)
+
+    def customer_tier_history(self, customer_code: str) -> list[c.TierChangeOut]:
+        """Every tier change of one customer, oldest first, with its source and the as-of time of its data."""
+        return self._get(f"/planning/customer-tiers/{customer_code}/history", list[c.TierChangeOut])
+
     # -- channel imports -----------------------------------------------------------------
     def import_orders(
-        self, channel: str, file_name: str, frame: pl.DataFrame, dry_run: bool = False
+        self,
+        channel: str,
+        file_name: str,
+        frame: pl.DataFrame,
+        dry_run: bool = False,
+        on_shortage: str = "quarantine",
     ) -> c.ImportSummary:
         """Send a parsed order file (canonical text columns) as Parquet; the server imports it set-based."""
         buffer = io.BytesIO()
@@ -248,17 +427,104 @@ class OmsClient:
         response = self._request(
             "POST",
             f"/imports/{channel}",
-            params={"file_name": file_name, "dry_run": str(dry_run).lower()},
+            params={"file_name": file_name, "dry_run": str(dry_run).lower(), "on_shortage": on_shortage},
             content=buffer.getvalue(),
             headers={"Content-Type": "application/vnd.apache.parquet"},
         )
         return c.ImportSummary.model_validate(response.json())
+
+    def resubmit_rows(self, import_id: int, frame: pl.DataFrame, dry_run: bool = False) -> c.ImportSummary:
+        """Send corrected quarantined rows of an import (canonical columns and their `row_no`) to import again."""
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        response = self._request(
+            "POST",
+            f"/imports/{import_id}/resubmit",
+            params={"dry_run": str(dry_run).lower()},
+            content=buffer.getvalue(),
+            headers={"Content-Type": "application/vnd.apache.parquet"},
+        )
+        return c.ImportSummary.model_validate(response.json())
+
+    def fill_backorders(self) -> c.BackordersFilled:
+        """Reserve and move on the imported orders waiting for stock that stock now allows."""
+        return c.BackordersFilled.model_validate(self._request("POST", "/backorders/fill").json())
 
     def imports(self, limit: int = 50) -> list[c.ImportOut]:
         return self._get("/imports", list[c.ImportOut], limit=limit)
 
     def quarantined_rows(self, import_id: int) -> list[c.QuarantinedRow]:
         return self._get(f"/imports/{import_id}/quarantine", list[c.QuarantinedRow])
+
+    # -- ERP master data -----------------------------------------------------------------
+    def load_master_data(
+        self, kind: str, file_name: str, frame: pl.DataFrame, dry_run: bool = False
+    ) -> cm.MasterDataSummary:
+        """Send a parsed ERP extract (customers, products, price-lists, stock-counts) as Parquet (admin/system)."""
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        response = self._request(
+            "POST",
+            f"/master-data/{kind}",
+            params={"file_name": file_name, "dry_run": str(dry_run).lower()},
+            content=buffer.getvalue(),
+            headers={"Content-Type": "application/vnd.apache.parquet"},
+        )
+        return cm.MasterDataSummary.model_validate(response.json())
+
+    def master_data_loads(self, limit: int = 50) -> list[cm.MasterDataLoadOut]:
+        return self._get("/master-data/loads", list[cm.MasterDataLoadOut], limit=limit)
+
+    def master_data_quarantine(self, load_id: int) -> list[cm.MasterDataQuarantined]:
+        return self._get(f"/master-data/loads/{load_id}/quarantine", list[cm.MasterDataQuarantined])
+
+    def identify(self, glns: list[str], gtins: list[str]) -> cm.Identified:
+        """Customer codes by GLN and SKUs by GTIN, for those known."""
+        return self._post("/master-data/identify", cm.Identified, cm.IdentifyIn(glns=glns, gtins=gtins))
+
+    def customer_prices(self, customer_code: str, skus: list[str], on_date: date | None = None) -> cm.CustomerPrices:
+        """The customer's price-list prices by SKU (a SKU without one sells at its list price)."""
+        day = on_date.isoformat() if on_date else None
+        return self._get(f"/customers/{customer_code}/prices", cm.CustomerPrices, sku=skus, on_date=day)
+
+    # -- payments ledger and outbox ------------------------------------------------------
+    def payments(
+        self,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        method: str | None = None,
+        customer_code: str | None = None,
+        order_number: str | None = None,
+        limit: int = 1000,
+    ) -> list[c.PaymentRow]:
+        """Payments, newest first, narrowed by date paid, method, customer and order (finance, manager, admin)."""
+        return self._get(
+            "/payments",
+            list[c.PaymentRow],
+            date_from=date_from,
+            date_to=date_to,
+            method=method,
+            customer_code=customer_code,
+            order_number=order_number,
+            limit=limit,
+        )
+
+    def refunds(self, status: str | None = "due", limit: int = 1000) -> list[c.RefundRow]:
+        """Refunds owed back to customers (status 'due'), or all of them (status None)."""
+        return self._get("/refunds", list[c.RefundRow], status=status or "", limit=limit)
+
+    def outbox(self, status: str | None = None, topic: str | None = None, limit: int = 200) -> list[c.OutboxMessageOut]:
+        """Outgoing messages, newest first, with their delivery status (admin)."""
+        return self._get("/outbox", list[c.OutboxMessageOut], status=status, topic=topic, limit=limit)
+
+    def retry_outbox_message(self, message_id: int) -> c.OutboxMessageOut:
+        return self._post(f"/outbox/{message_id}/retry", c.OutboxMessageOut)
+
+    def set_contact(self, username: str, email: str | None = None, phone: str | None = None) -> c.ContactOut:
+        """Where a user's role messages (e.g. safety-stock alerts to role:warehouse) reach them (admin)."""
+        body = c.ContactIn(email=email, phone=phone)
+        response = self._request("PUT", f"/users/{username}/contact", json=body.model_dump(mode="json"))
+        return c.ContactOut.model_validate(response.json())
 
 
 def _error_from(response: httpx.Response) -> ApiError:

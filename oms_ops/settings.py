@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     locale: str = "en_US"
     timezone: str = "Asia/Shanghai"
     session_hours: int = 12
+    # Outbox delivery (services/outbox.py). With no SMTP host / SMS URL / webhook URL, messages of that
+    # channel are written as files into <data dir>/mail/ instead, so a local run shows what was sent.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "oms@oms.local"
+    sms_url: str | None = None
+    webhook_url: str | None = None
+    role_mail: str = "{role}@oms.local"  # a role's address when none of its users has one in user_contacts
+    outbox_poll_seconds: float = 2.0
+    outbox_retry_seconds: float = 30.0  # first retry after this, doubling up to an hour
+    outbox_max_attempts: int = 6
 
     @property
     def base_url(self) -> str:
@@ -48,6 +59,10 @@ class Settings(BaseSettings):
     @property
     def marts_db(self) -> Path:
         return self.data_dir / "marts.duckdb"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
 
     @property
     def dagster_home(self) -> Path:

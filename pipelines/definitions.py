@@ -13,6 +13,7 @@ from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 from pipelines.defs.publish.assets import marts_publish
 from pipelines.defs.publish.checks import published_orders_match_snapshot
 from pipelines.defs.publish.schedules import hourly_refresh, refresh_marts
+from pipelines.defs.writeback.assets import planning_writeback
 
 
 def resources() -> dict[str, object]:
@@ -21,7 +22,7 @@ def resources() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[oms_snapshot, oms_dbt_models, marts_publish],
+    assets=[oms_snapshot, oms_dbt_models, marts_publish, planning_writeback],
     asset_checks=[published_orders_match_snapshot],
     jobs=[refresh_marts, import_channel_file_job],
     schedules=[hourly_refresh],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
@@ -19,24 +18,6 @@ CHURN_COLUMNS = {
     "next_order_due_date": "Next order was due",
     "lifetime_value": "Lifetime value",
 }
-
-
-def segment_treemap(rfm: pl.DataFrame) -> go.Figure:
-    """Customers per segment, area by lifetime value."""
-    segments = (
-        rfm.group_by("segment")
-        .agg(pl.len().alias("customers"), pl.col("lifetime_value").sum().cast(pl.Float64).alias("lifetime_value"))
-        .sort("segment")
-    )
-    figure = px.treemap(
-        segments,
-        path=["segment"],
-        values="lifetime_value",
-        hover_data={"customers": True},
-        title="Segments by lifetime value",
-    )
-    figure.update_traces(texttemplate="%{label}<br>%{customdata[0]} customers")
-    return figure
 
 
 def rfm_grid(rfm: pl.DataFrame) -> go.Figure:
@@ -93,3 +74,53 @@ def churn_table(rfm: pl.DataFrame) -> pl.DataFrame:
     """Customers overdue for their usual reorder, the most valuable first."""
     overdue = rfm.filter(pl.col("is_churn_risk")).sort(["lifetime_value", "customer_code"], descending=[True, False])
     return overdue.select(list(CHURN_COLUMNS)).rename(CHURN_COLUMNS)
+
+
+SEGMENT_ORDER = ("champions", "loyal", "promising", "needs attention", "at risk", "lost")
+CUSTOMER_COLUMNS = {
+    "customer_code": "Customer",
+    "customer_name": "Name",
+    "tier": "Tier",
+    "region": "Region",
+    "segment": "Segment",
+    "rfm_code": "RFM",
+    "frequency": "Orders",
+    "recency_days": "Days since last order",
+    "last_order_date": "Last order",
+    "lifetime_value": "Lifetime value",
+    "is_churn_risk": "Churn risk",
+}
+
+
+def segment_bars(rfm: pl.DataFrame) -> go.Figure:
+    """Lifetime value per segment with its number of customers; click a bar to list the customers."""
+    segments = rfm.group_by("segment").agg(
+        pl.len().alias("customers"), pl.col("lifetime_value").sum().cast(pl.Float64).alias("lifetime_value")
+    )
+    present = [s for s in SEGMENT_ORDER if s in set(segments["segment"].to_list())]
+    by_segment = {row[0]: row[1:] for row in segments.iter_rows()}
+    figure = go.Figure(
+        go.Bar(
+            x=present,
+            y=[by_segment[s][1] for s in present],
+            text=[f"{by_segment[s][0]} customers" for s in present],
+            textposition="auto",
+            marker={"color": "#1f77b4"},
+            hovertemplate="%{x}: %{y:,.2f}, %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Lifetime value by segment",
+        xaxis={"type": "category", "title": None},
+        yaxis_title=None,
+        clickmode="event+select",
+    )
+    return figure
+
+
+def segment_table(rfm: pl.DataFrame, segment: str) -> pl.DataFrame:
+    """The customers of one segment, the most valuable first."""
+    chosen = rfm.filter(pl.col("segment") == segment).sort(
+        ["lifetime_value", "customer_code"], descending=[True, False]
+    )
+    return chosen.select(list(CUSTOMER_COLUMNS)).rename(CUSTOMER_COLUMNS)

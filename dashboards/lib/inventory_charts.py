@@ -72,3 +72,63 @@ def days_of_supply_figure(health: pl.DataFrame, limit: int = CHART_LIMIT) -> go.
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(shortest["stock_level"].to_list()))},
     )
     return figure
+
+
+STATUS_ORDER = ("stock-out risk", "excess", "dead", "healthy")
+STATUS_COLOURS = {"stock-out risk": "#d62728", "excess": "#ff7f0e", "dead": "#7f7f7f", "healthy": "#2ca02c"}
+STATUS_COLUMNS = {
+    "warehouse_code": "Warehouse",
+    "sku": "SKU",
+    "product_name": "Product",
+    "category": "Category",
+    "abc_class": "ABC",
+    "stock_status": "Status",
+    "on_hand": "On hand",
+    "available": "Available",
+    "days_of_supply": "Days of supply",
+    "turnover": "Turnover",
+    "suggested_reorder_qty": "Suggested reorder",
+    "stock_value": "Stock value",
+}
+
+
+def status_figure(health: pl.DataFrame) -> go.Figure:
+    """Stock levels per warehouse and status (stacked); click a segment to list its stock levels."""
+    counts = health.group_by("warehouse_code", "stock_status").len().sort("warehouse_code")
+    warehouses = sorted(set(counts["warehouse_code"].to_list()))
+    figure = go.Figure()
+    for status in STATUS_ORDER:
+        per_warehouse = dict(
+            counts.filter(pl.col("stock_status") == status).select("warehouse_code", "len").iter_rows()
+        )
+        figure.add_trace(
+            go.Bar(
+                name=status,
+                x=warehouses,
+                y=[per_warehouse.get(w, 0) for w in warehouses],
+                marker={"color": STATUS_COLOURS[status]},
+                customdata=[status] * len(warehouses),
+                hovertemplate="%{x}, " + status + ": %{y}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title="Stock levels by status",
+        barmode="stack",
+        xaxis={"type": "category", "title": None},
+        yaxis_title="Stock levels",
+        legend_title_text="Status",
+        clickmode="event+select",
+    )
+    return figure
+
+
+def status_table(health: pl.DataFrame, status: str, warehouse: str | None = None) -> pl.DataFrame:
+    """The stock levels of one status (in one warehouse when given), the most valuable first."""
+    chosen = health.filter(pl.col("stock_status") == status)
+    if warehouse is not None:
+        chosen = chosen.filter(pl.col("warehouse_code") == warehouse)
+    return (
+        chosen.sort(["stock_value", "sku"], descending=[True, False])
+        .select(list(STATUS_COLUMNS))
+        .rename(STATUS_COLUMNS)
+    )

@@ -1,8 +1,9 @@
 """Read-only queries over the published marts.duckdb.
 
-The file is swapped whole by the publish step (os.replace), so each query opens it read-only, reads,
-and closes it; results are cached per file version (inode + mtime), which makes a newly published
-file show up at the next run without reopening anything by hand.
+The file is swapped whole by the publish step (os.replace). Each file version (inode + mtime) is attached
+read-only once and queried through cursors; results are cached per file version, which makes a newly published
+file show up at the next run without reopening anything by hand. A reader of the old version keeps reading
+the old file (its inode lives until closed), so a build never breaks a page.
 """
 
 from __future__ import annotations
@@ -10,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import duckdb
-import polars as pl
 import streamlit as st
 
 Grain = Literal["day", "week", "month"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month")
 STALE_AFTER = timedelta(hours=2)
 CACHE_TTL_SECONDS = 600
+READER_MEMORY_LIMIT = "1GB"
 
 
 class MartsUnavailable(Exception):
@@ -53,14 +54,6 @@ class Totals:
         return self.margin / self.revenue if self.revenue else None
 
 
-@dataclass(frozen=True)
-class SalesKpis:
-    first_day: date
-    last_day: date
-    current: Totals
-    previous: Totals | None  # the same number of days just before, when the data reaches back that far
-
-
 def published(path: Path) -> Published | None:
     """None while nothing has been published yet."""
     try:
@@ -74,10 +67,25 @@ def is_stale(published_at: datetime, now: datetime, limit: timedelta = STALE_AFT
     return now - published_at > limit
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _attached(path: str, version: str) -> duckdb.DuckDBPyConnection:
+    """One in-memory database per published file version with that file attached read-only as `marts`.
+
+    Shared by all sessions (each query takes its own cursor), so DuckDB's block cache stays warm between
+    queries. Attached rather than opened: duckdb.connect(path) would hand back a still-open database of the
+    file that was swapped out, while ATTACH opens what is under the name now.
+    """
+    con = duckdb.connect(config={"memory_limit": READER_MEMORY_LIMIT})
+    con.execute(f"attach '{path.replace(chr(39), chr(39) * 2)}' as marts (read_only)")
+    return con
+
+
 @contextmanager
 def _reading(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    found = published(Path(path))
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = _attached(path, found.version if found else "missing").cursor()
+        con.execute("use marts")
     except duckdb.Error as exc:
         raise MartsUnavailable(f"The published data cannot be opened: {exc}") from exc
     try:
@@ -95,49 +103,3 @@ def publish_info(path: str, version: str) -> PublishInfo | None:
             "select published_at, snapshot_taken_at from publish_info order by published_at desc limit 1"
         ).fetchone()
     return PublishInfo(row[0], row[1]) if row else None
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
-def sales_trend(path: str, version: str, grain: Grain) -> pl.DataFrame:
-    """Revenue and orders per period and channel: period (date), channel, revenue (decimal), orders."""
-    if grain not in GRAINS:
-        raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
-    with _reading(path) as con:
-        return con.sql(
-            f"select date_trunc('{grain}', sales_date)::date as period, channel,"
-            " sum(revenue) as revenue, sum(orders)::bigint as orders"
-            " from mart_sales_daily group by all order by period, channel"
-        ).pl()
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=32, show_spinner=False)
-def sales_kpis(path: str, version: str, days: int = 30) -> SalesKpis | None:
-    """Totals of the last `days` days of published sales, and of the `days` before them; None when empty."""
-    with _reading(path) as con:
-        rows = con.execute(
-            "with bounds as (select max(sales_date) as last_day, min(sales_date) as first_day from mart_sales_daily)"
-            " select sales_date > last_day - $days as is_current, min(first_day), max(last_day),"
-            " coalesce(sum(revenue), 0), coalesce(sum(orders), 0), coalesce(sum(units), 0), coalesce(sum(margin), 0)"
-            " from mart_sales_daily, bounds where sales_date > last_day - 2 * $days"
-            " group by is_current",
-            {"days": days},
-        ).fetchall()
-    by_period = {row[0]: row for row in rows}
-    if True not in by_period:
-        return None
-    current = by_period[True]
-    first_day: date = current[1]
-    last_day: date = current[2]
-    previous = by_period.get(False)
-    complete_previous = previous is not None and first_day <= last_day - timedelta(days=2 * days - 1)
-    return SalesKpis(
-        first_day=max(first_day, last_day - timedelta(days=days - 1)),
-        last_day=last_day,
-        current=_totals(current),
-        previous=_totals(previous) if previous is not None and complete_previous else None,
-    )
-
-
-def _totals(row: tuple[object, ...]) -> Totals:
-    revenue, orders, units, margin = row[3:7]
-    return Totals(Decimal(str(revenue)), int(str(orders)), int(str(units)), Decimal(str(margin)))

@@ -10,6 +10,7 @@ from oms_ops.domain.roles import Action, may
 SALES_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin", "finance"})
 INVENTORY_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin", "warehouse"})
 CUSTOMER_DASHBOARD_ROLES = frozenset({"manager", "analyst", "admin"})
+WAREHOUSE_STOCK_ROLES = frozenset({"warehouse", "manager", "admin", "sales"})  # sales reads it for promises
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,26 @@ SALES = PageSpec("Decisions", "views/sales.py", "Sales", ":material/trending_up:
 INVENTORY = PageSpec("Decisions", "views/inventory.py", "Inventory", ":material/inventory_2:")
 CUSTOMERS = PageSpec("Decisions", "views/customers.py", "Customers", ":material/groups:")
 IMPORTS = PageSpec("Ops", "views/imports.py", "Imports", ":material/upload_file:")
-SIGNED_IN_PAGES = (NEW_ORDER, ORDERS, IMPORTS, SALES, INVENTORY, CUSTOMERS)
+WAREHOUSE_STOCK = PageSpec("Ops", "views/stock.py", "Warehouse stock", ":material/warehouse:")
+PAYMENTS = PageSpec("Ops", "views/payments.py", "Payments", ":material/payments:")
+OUTBOX = PageSpec("Admin", "views/outbox.py", "Outbox", ":material/outbox:")
+APPROVALS = PageSpec("Ops", "views/approvals.py", "Approvals", ":material/approval:")
+CREDIT = PageSpec("Ops", "views/credit.py", "Customer credit", ":material/credit_score:")
+APPROVAL_RULES = PageSpec("Admin", "views/approval_rules.py", "Approval rules", ":material/rule:")
+SIGNED_IN_PAGES = (
+    NEW_ORDER,
+    ORDERS,
+    APPROVALS,
+    WAREHOUSE_STOCK,
+    PAYMENTS,
+    CREDIT,
+    IMPORTS,
+    SALES,
+    INVENTORY,
+    CUSTOMERS,
+    APPROVAL_RULES,
+    OUTBOX,
+)
 
 
 def can_open(path: str, roles: Iterable[str]) -> bool:
@@ -47,6 +67,18 @@ def can_open(path: str, roles: Iterable[str]) -> bool:
         return any(role in CUSTOMER_DASHBOARD_ROLES for role in roles)
     if path == IMPORTS.path:
         return may(roles, Action.IMPORT_ORDERS)
+    if path == WAREHOUSE_STOCK.path:
+        return any(role in WAREHOUSE_STOCK_ROLES for role in roles)
+    if path == PAYMENTS.path:
+        return may(roles, Action.VIEW_PAYMENTS)
+    if path == OUTBOX.path:
+        return may(roles, Action.MANAGE_OUTBOX)
+    if path == APPROVALS.path:
+        return may(roles, Action.APPROVE_ORDERS)
+    if path == CREDIT.path:
+        return may(roles, Action.VIEW_CREDIT)
+    if path == APPROVAL_RULES.path:
+        return may(roles, Action.MANAGE_APPROVAL_RULES)
     return path == SIGN_IN.path
 
 

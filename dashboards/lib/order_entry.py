@@ -10,7 +10,7 @@ from dashboards.lib import formatting
 from dashboards.lib.messages import order_error_sentences
 from dashboards.lib.session import State
 from oms_ops.client import ApiError, OmsClient, Unauthorized
-from oms_ops.contracts import OrderLineIn, WarehouseOut
+from oms_ops.contracts import CustomerOut, OrderLineIn, WarehouseOut
 
 PREFIX = "new_order_"
 CUSTOMER_QUERY = PREFIX + "customer_query"
@@ -113,3 +113,9 @@ def place(state: State, client: OmsClient, warehouses: dict[str, WarehouseOut], 
         order_number=order.order_number,
         sentences=[f"Order {order.order_number} placed: {total}, {status}."],
     )
+
+
+def customer_note(customer: CustomerOut) -> str:
+    """What the desk sees of the chosen customer: its tier (the pipeline writes it back from RFM and value)."""
+    terms = "pays up front" if customer.payment_terms_days == 0 else f"{customer.payment_terms_days}-day terms"
+    return f"Tier: {customer.tier} · {terms}"

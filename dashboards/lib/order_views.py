@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from dashboards.lib import formatting
-from oms_ops.contracts import OrderEventOut, OrderOut, OrderPage
+from oms_ops.contracts import OrderEventOut, OrderOut, OrderPage, OrderVersionOut
+from oms_ops.domain.amendments import AMENDABLE
 from oms_ops.domain.fulfilment import PaymentMethod, method_label
 from oms_ops.domain.lifecycle import ALLOWED_MOVES, Status
 from oms_ops.domain.roles import Action, may
@@ -127,3 +128,88 @@ def parse_amount(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
+
+
+# -- amending an order, and its versions ---------------------------------------------------------
+
+
+def may_amend(roles: Iterable[str], order: OrderOut) -> bool:
+    return may(list(roles), Action.AMEND_ORDER) and Status(order.status) in AMENDABLE
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """What the clerk typed for one current line: quantity (0 removes it), and price and discount as text."""
+
+    line_no: int
+    quantity: int
+    unit_price: str | None = None  # None: the role may not change it
+    discount_pct: str | None = None
+
+
+def amendment_lines(
+    order: OrderOut, edits: list[LineEdit], add_sku: str = "", add_quantity: int = 0, add_warehouse: str = ""
+) -> list[dict[str, object]]:
+    """The amended order's lines for the client: kept lines by number (price and discount only where changed),
+    plus the added SKU. Raises ValueError with a sentence for text that is not a number."""
+    current = {line.line_no: line for line in order.lines}
+    lines: list[dict[str, object]] = []
+    for edit in edits:
+        if edit.quantity <= 0:
+            continue
+        line = current[edit.line_no]
+        amended: dict[str, object] = {"line_no": edit.line_no, "sku": line.sku, "quantity": edit.quantity}
+        price = _number(edit.unit_price, f"The unit price of line {edit.line_no}")
+        if price is not None and price != line.unit_price:
+            amended["unit_price"] = str(price)
+        discount = _number(edit.discount_pct, f"The discount of line {edit.line_no}")
+        if discount is not None and discount != line.discount_pct:
+            amended["discount_pct"] = str(discount)
+        lines.append(amended)
+    if add_sku.strip() and add_quantity > 0:
+        added: dict[str, object] = {"sku": add_sku.strip().upper(), "quantity": add_quantity}
+        if add_warehouse.strip():
+            added["warehouse"] = add_warehouse.strip().upper()
+        lines.append(added)
+    return lines
+
+
+def _number(text: str | None, what: str) -> Decimal | None:
+    if text is None or not text.strip():
+        return None
+    amount = parse_amount(text.replace("%", ""))
+    if amount is None:
+        raise ValueError(f"{what} must be a number, such as 12.50, not {text!r}.")
+    return amount
+
+
+def version_rows(order: OrderOut, locale: str, timezone: str) -> list[dict[str, object]]:
+    return [
+        {
+            "Version": v.version,
+            "When": formatting.moment(v.created_at, locale, timezone),
+            "By": v.created_by,
+            "Why": v.reason or "",
+            "Status": formatting.status_label(v.status),
+            "Total": formatting.money(v.total, locale, order.currency),
+        }
+        for v in order.versions
+    ]
+
+
+def version_line_rows(version: OrderVersionOut, locale: str) -> list[dict[str, object]]:
+    def money(amount: Decimal) -> str:
+        return formatting.money(amount, locale, version.currency)
+
+    return [
+        {
+            "#": line.line_no,
+            "SKU": line.sku,
+            "Warehouse": line.warehouse,
+            "Quantity": formatting.number(line.quantity, locale),
+            "Unit price": money(line.unit_price),
+            "Discount": formatting.percent(line.discount_pct / 100, locale),
+            "Total": money(line.line_total),
+        }
+        for line in version.lines
+    ]

@@ -1,22 +1,134 @@
-"""Plotly figures and KPI wording for the Sales page."""
+"""Plotly figures, KPI wording and readable tables for the Sales page."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboards.lib import formatting
-from dashboards.lib.marts import Totals
+from dashboards.lib.marts import Grain, Totals
+
+MEASURE_LABELS = {"revenue": "Revenue", "orders": "Orders", "units": "Units", "margin": "Margin"}
+BREAKDOWN_LABELS = {
+    "channel": "Channel",
+    "region": "Region",
+    "category": "Category",
+    "tier": "Customer tier",
+    "product": "Product",
+}
+DRILL_COLUMNS = {
+    "sales_date": "Day",
+    "order_number": "Order",
+    "customer_code": "Customer",
+    "customer_name": "Customer name",
+    "region": "Region",
+    "tier": "Tier",
+    "channel": "Channel",
+    "sku": "SKU",
+    "product_name": "Product",
+    "category": "Category",
+    "warehouse_code": "Warehouse",
+    "quantity": "Units",
+    "revenue": "Revenue",
+    "margin": "Margin",
+}
+AFFINITY_COLUMNS = {
+    "antecedent_category": "Basket with",
+    "consequent_category": "Also holds",
+    "orders_with_both": "Orders with both",
+    "support": "Support",
+    "confidence": "Confidence",
+    "lift": "Lift",
+}
+LAST_YEAR_COLOUR = "#9aa5b1"
+THIS_YEAR_COLOUR = "#1f77b4"
 
 
-def trend_figure(trend: pl.DataFrame, measure: str, title: str) -> go.Figure:
-    """One line per channel over the periods; amounts as floats for drawing only."""
-    frame = trend.with_columns(pl.col(measure).cast(pl.Float64))
-    figure = px.line(frame, x="period", y=measure, color="channel", markers=True, title=title)
-    figure.update_layout(xaxis_title=None, yaxis_title=None, legend_title_text="Channel", hovermode="x unified")
+def trend_figure(trend: pl.DataFrame, measure: str, grain: Grain) -> go.Figure:
+    """This period's line and last year's (dashed) per day, week or month; amounts as floats for drawing only."""
+    label = MEASURE_LABELS[measure]
+    periods = trend["period"].to_list()
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=periods,
+                y=trend[measure].cast(pl.Float64).to_list(),
+                name="This period",
+                mode="lines+markers",
+                line={"color": THIS_YEAR_COLOUR},
+            ),
+            go.Scatter(
+                x=periods,
+                y=trend[f"{measure}_last_year"].cast(pl.Float64).to_list(),
+                name="Same days last year",
+                mode="lines",
+                line={"color": LAST_YEAR_COLOUR, "dash": "dash"},
+            ),
+        ]
+    )
+    figure.update_layout(
+        title=f"{label} by {grain}, with last year",
+        xaxis_title=None,
+        yaxis_title=None,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def breakdown_figure(frame: pl.DataFrame, measure: str, by: str) -> go.Figure:
+    """One horizontal bar per value, the largest on top; click a bar to see the lines behind it."""
+    labels = frame["label"].to_list()
+    figure = go.Figure(
+        go.Bar(
+            x=frame[measure].cast(pl.Float64).to_list(),
+            y=labels,
+            orientation="h",
+            marker={"color": THIS_YEAR_COLOUR},
+            hovertemplate="%{y}: %{x:,.2f}<extra></extra>" if measure in ("revenue", "margin") else None,
+        )
+    )
+    figure.update_layout(
+        title=f"{MEASURE_LABELS[measure]} by {BREAKDOWN_LABELS[by].lower()}",
+        yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels)), "type": "category"},
+        xaxis_title=None,
+        yaxis_title=None,
+        height=max(250, 28 * len(labels) + 120),
+        clickmode="event+select",
+    )
+    return figure
+
+
+def affinity_figure(affinity: pl.DataFrame) -> go.Figure:
+    """Lift per pair of categories: rows are what the basket holds, columns what it also holds."""
+    categories = sorted(set(affinity["antecedent_category"].to_list()) | set(affinity["consequent_category"].to_list()))
+    lift = {
+        (row[0], row[1]): float(row[2])
+        for row in affinity.select("antecedent_category", "consequent_category", "lift").iter_rows()
+    }
+    z = [[lift.get((a, b)) for b in categories] for a in categories]
+    text = [["" if value is None else f"{value:.2f}" for value in row] for row in z]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=categories,
+            y=categories,
+            colorscale="RdBu",
+            zmid=1,
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="Baskets with %{y} also hold %{x}: lift %{z:.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Basket affinity between categories (lift)",
+        xaxis_title="Also holds",
+        yaxis_title="Basket with",
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"type": "category"},
+    )
     return figure
 
 
@@ -54,14 +166,9 @@ def kpi_values(current: Totals, previous: Totals | None, locale: str) -> list[tu
     ]
 
 
-def latest_periods(trend: pl.DataFrame, locale: str, periods: int = 8) -> pl.DataFrame:
-    """The most recent periods, newest first, formatted for reading (the rows behind the charts' right edge)."""
-    recent = trend.filter(pl.col("period").is_in(trend["period"].unique().sort().tail(periods).implode()))
-    return pl.DataFrame(
-        {
-            "Period": [formatting.day(d, locale) for d in recent["period"]],
-            "Channel": recent["channel"],
-            "Orders": [formatting.number(n, locale) for n in recent["orders"]],
-            "Revenue": [formatting.money(r, locale) for r in recent["revenue"]],
-        }
-    ).reverse()
+def drill_table(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(list(DRILL_COLUMNS)).rename(DRILL_COLUMNS)
+
+
+def affinity_table(affinity: pl.DataFrame) -> pl.DataFrame:
+    return affinity.select(list(AFFINITY_COLUMNS)).rename(AFFINITY_COLUMNS)

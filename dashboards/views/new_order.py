@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboards.lib import catalog, order_entry, session
+from dashboards.lib import atp_panel, catalog, order_entry, session
 from dashboards.lib.navigation import NEW_ORDER
 from dashboards.lib.order_entry import CUSTOMER, CUSTOMER_QUERY, NOTE, OUTCOME, WAREHOUSE, qty_key, sku_key
 from oms_ops.client import Unauthorized
@@ -28,7 +28,7 @@ with session.answering_errors():
     customers = {c.customer_code: c for c in catalog.customers(settings.base_url, user.token, query.strip())}
 
 left, right = st.columns(2)
-left.selectbox(
+chosen = left.selectbox(
     "Customer",
     list(customers),
     index=None,
@@ -36,6 +36,8 @@ left.selectbox(
     placeholder="Choose a customer" if customers else "No customer matches",
     key=CUSTOMER,
 )
+if chosen in customers:
+    left.caption(order_entry.customer_note(customers[chosen]))
 warehouse = right.selectbox(
     "Ship from", list(warehouses), format_func=lambda code: f"{code} · {warehouses[code].name}", key=WAREHOUSE
 )
@@ -59,6 +61,9 @@ for i in range(order_entry.line_count(st.session_state)):
             stock_col.warning(f"Only {available} available in {warehouse}")
         else:
             stock_col.caption(f"{available} available in {warehouse}")
+    if sku:
+        with session.answering_errors():
+            atp_panel.show(client, sku, int(quantity), st.session_state.get(CUSTOMER), warehouse, settings.locale)
 
 add_col, remove_col, _ = st.columns([1, 1, 4])
 add_col.button(

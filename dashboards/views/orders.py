@@ -1,5 +1,6 @@
 """Orders: search and filter, page through the list, open one order to see its lines, totals and history,
-and move it on (record a payment, ship, cancel, hold or release) as far as the signed-in role may."""
+and move it on (record a payment, ship, cancel, hold or release, amend it as a new version and see its
+earlier versions) as far as the signed-in role may."""
 
 from collections.abc import Callable
 from datetime import date
@@ -10,7 +11,9 @@ from dashboards.lib import formatting, order_views, session
 from dashboards.lib.navigation import ORDERS
 from dashboards.lib.order_views import PAGE_SIZE, PAYMENT_METHODS, STATUSES, OrderFilter
 from oms_ops.client import ApiError, Unauthorized
+from oms_ops.contracts import OrderOut
 from oms_ops.domain.fulfilment import method_label
+from oms_ops.domain.roles import Action, may
 
 PAGE_KEY = "orders_page"
 OPEN_KEY = "orders_open"
@@ -72,6 +75,96 @@ def hold_or_release(number: str, release: bool) -> None:
         act(f"Order {number} is released.", lambda: client.release_order(number, reason), ("orders_hold_reason",))
     else:
         act(f"Order {number} is on hold.", lambda: client.hold_order(number, reason), ("orders_hold_reason",))
+
+
+def amend(order: OrderOut) -> None:
+    """Send the lines as the clerk left them as the order's next version."""
+    number = order.order_number
+    state = st.session_state
+    edits = [
+        order_views.LineEdit(
+            line.line_no,
+            int(state.get(f"orders_amend_qty_{number}_{line.line_no}", line.quantity)),
+            state.get(f"orders_amend_price_{number}_{line.line_no}"),
+            state.get(f"orders_amend_discount_{number}_{line.line_no}"),
+        )
+        for line in order.lines
+    ]
+    try:
+        lines = order_views.amendment_lines(
+            order,
+            edits,
+            state.get("orders_amend_add_sku", ""),
+            int(state.get("orders_amend_add_qty", 0) or 0),
+            state.get("orders_amend_add_warehouse", ""),
+        )
+    except ValueError as error:
+        state[NOTICE_KEY] = ("error", str(error))
+        return
+    if not lines:
+        state[NOTICE_KEY] = ("error", "An order needs at least one line; to drop all of it, cancel it.")
+        return
+    reason = state.get("orders_amend_reason", "")
+    act(
+        f"Order {number} is amended.",
+        lambda: client.amend_order(number, lines, reason),
+        ("orders_amend_reason", "orders_amend_add_sku"),
+    )
+    if state.get(NOTICE_KEY, ("",))[0] == "success":
+        state["orders_amend_add_qty"] = 0
+
+
+def amend_form(order: OrderOut) -> None:
+    number = order.order_number
+    prices, discounts = may(user.roles, Action.CHANGE_PRICES), may(user.roles, Action.GIVE_DISCOUNT)
+    with st.form("orders_amend", border=True):
+        st.markdown(f"Amend the order (version {order.version + 1}); a quantity of 0 removes the line")
+        for line in order.lines:
+            label_col, qty_col, price_col, discount_col = st.columns([3, 2, 2, 2])
+            shipped = f", {line.shipped_quantity} shipped" if line.shipped_quantity else ""
+            label_col.markdown(f"{line.line_no}. {line.sku} from {line.warehouse}{shipped}")
+            qty_col.number_input(
+                "Quantity", min_value=0, value=line.quantity, step=1, key=f"orders_amend_qty_{number}_{line.line_no}"
+            )
+            if prices:
+                price_col.text_input(
+                    "Unit price", value=str(line.unit_price), key=f"orders_amend_price_{number}_{line.line_no}"
+                )
+            if discounts:
+                discount_col.text_input(
+                    "Discount %", value=str(line.discount_pct), key=f"orders_amend_discount_{number}_{line.line_no}"
+                )
+        sku_col, add_qty_col, warehouse_col = st.columns([3, 2, 2])
+        sku_col.text_input("Add SKU", key="orders_amend_add_sku")
+        add_qty_col.number_input("Quantity to add", min_value=0, value=0, step=1, key="orders_amend_add_qty")
+        warehouse_col.text_input("From warehouse", key="orders_amend_add_warehouse", placeholder="Automatic")
+        st.text_input("Why amend?", key="orders_amend_reason")
+        st.form_submit_button("Save amendment", key="orders_amend_submit", on_click=amend, args=(order,))
+
+
+def versions_section(order: OrderOut) -> None:
+    if not order.versions:
+        return
+    st.markdown(f"**Versions** · this is version {order.version}")
+    st.dataframe(order_views.version_rows(order, settings.locale, settings.timezone), hide_index=True)
+    chosen = st.selectbox(
+        "See an earlier version",
+        [v.version for v in order.versions],
+        index=None,
+        format_func=lambda v: f"Version {v}",
+        placeholder="Choose a version",
+        key=f"orders_version_{order.order_number}",
+    )
+    if chosen is None:
+        return
+    with session.answering_errors():
+        version = client.order_version(order.order_number, chosen)
+    st.caption(
+        f"Version {version.version} — {formatting.moment(version.created_at, settings.locale, settings.timezone)}"
+        f" by {version.created_by}: {version.reason or ''} · total"
+        f" {formatting.money(version.total, settings.locale, version.currency)}"
+    )
+    st.dataframe(order_views.version_line_rows(version, settings.locale), hide_index=True)
 
 
 st.title("Orders")
@@ -187,6 +280,10 @@ if "hold" in actions or "release" in actions:
             on_click=hold_or_release,
             args=(order.order_number, releasing),
         )
+
+if order_views.may_amend(user.roles, order):
+    amend_form(order)
+versions_section(order)
 
 st.markdown("**History**")
 st.markdown("\n".join(f"- {order_views.event_sentence(e, settings.locale, settings.timezone)}" for e in order.events))

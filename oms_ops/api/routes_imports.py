@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from oms_ops import contracts as c
 from oms_ops.api.deps import DB, CurrentActor
 from oms_ops.domain.errors import InvalidInput
-from oms_ops.services import imports
+from oms_ops.services import backorders, imports
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
@@ -23,13 +23,35 @@ async def import_orders(
     db: DB,
     file_name: Annotated[str, Query(min_length=1, max_length=255)],
     dry_run: bool = False,
+    on_shortage: str = "quarantine",
 ) -> c.ImportSummary:
-    """Body: the file's rows as Parquet, canonical column names, values as text (see oms_ops.adapters.channels)."""
+    """Body: the file's rows as Parquet, canonical column names, values as text (see oms_ops.adapters.channels).
+
+    `on_shortage` (from the channel's mapping): quarantine, hold or backorder an order short of stock.
+    """
     body = await request.body()
     if not body:
         raise InvalidInput("The upload is empty: send the file's rows as Parquet.", field="body")
-    summary = await run_in_threadpool(imports.import_orders, db, actor, channel, file_name, body, dry_run)
+    summary = await run_in_threadpool(imports.import_orders, db, actor, channel, file_name, body, dry_run, on_shortage)
     return c.ImportSummary.model_validate(summary)
+
+
+@router.post("/imports/{import_id}/resubmit")
+async def resubmit_rows(
+    import_id: int, request: Request, actor: CurrentActor, db: DB, dry_run: bool = False
+) -> c.ImportSummary:
+    """Body: corrected quarantined rows of the import as Parquet, with their `row_no`; imported like a file."""
+    body = await request.body()
+    if not body:
+        raise InvalidInput("The upload is empty: send the corrected rows as Parquet.", field="body")
+    summary = await run_in_threadpool(imports.resubmit, db, actor, import_id, body, dry_run)
+    return c.ImportSummary.model_validate(summary)
+
+
+@router.post("/backorders/fill")
+def fill_backorders(actor: CurrentActor, db: DB) -> c.BackordersFilled:
+    """Reserve and move on every imported order waiting for stock that stock now allows."""
+    return c.BackordersFilled.model_validate(backorders.fill_backorders(db, actor))
 
 
 @router.get("/imports")

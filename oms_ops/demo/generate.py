@@ -2,8 +2,11 @@
 
 `generate(seed, scale, today)` returns polars frames shaped as the server's bulk-load contracts
 (`SCHEMAS`). Same seed, scale and day give identical frames. Master data is built row by row (a few
-hundred rows); order history and stock receipts are drawn as whole numpy arrays, so scale 10
-(~250,000 orders, ~750,000 lines) takes a few seconds.
+hundred rows); order history and stock receipts are drawn as whole numpy arrays.
+
+Size: scale 1 (the default) is 200 customers and ~50,000 orders with ~200,000 lines over two years;
+`scale` multiplies customers and orders (the 500 products and 3 warehouses stay), so scale 10 is 2,000
+customers and ~500,000 orders with ~2 million lines, generated in seconds.
 
 How the history is made:
 - every customer orders on its own rhythm: gamma-distributed gaps around a typical interval, in
@@ -16,7 +19,10 @@ How the history is made:
 - orders older than two weeks are completed (a few cancelled); recent ones are still open:
   to_ship for customers on terms, pending_payment/paid for prepaid ones, or shipped;
 - stock receipts: opening stock, then one replenishment per month and location that covers that
-  month's demand, so stock never runs negative; about 5% of locations end nearly sold out.
+  month's demand, so stock never runs negative; about 5% of locations end nearly sold out;
+- payments: a prepaid order is paid in full the day after it is placed (once it got past pending
+  payment); an order on terms that is completed was paid when it completed (two days after it was
+  placed, as the status history the server writes has it); open orders on terms are not paid yet.
 """
 
 from __future__ import annotations
@@ -70,6 +76,14 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "order_number": pl.String(),
         "reason": pl.String(),
     },
+    "payments": {
+        "channel": pl.String(),
+        "external_ref": pl.String(),
+        "method": pl.String(),
+        "amount": MONEY,
+        "paid_on": pl.Date(),
+        "reference": pl.String(),
+    },
     "order_history": {
         "channel": pl.String(),
         "external_ref": pl.String(),
@@ -107,7 +121,9 @@ CHANNEL_PREFIX = ("HIST", "MKT", "ERP", "EDI")
 HISTORY_DAYS = 730
 RECENT_DAYS = 14
 SHANGHAI_OFFSET_S = 8 * 3600
-LINES_PER_ORDER = 3.0
+LINES_PER_ORDER = 4.0
+ORDERS_PER_SCALE = 50_000
+CUSTOMERS_PER_SCALE = 200
 SHORT_SHARE = 0.05
 FAVOURITES = 24
 
@@ -129,6 +145,7 @@ class DemoData:
     customers: pl.DataFrame
     stock_movements: pl.DataFrame
     order_history: pl.DataFrame
+    payments: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The frames by bulk entity name, in the order they must be loaded."""
@@ -164,14 +181,15 @@ def generate(seed: int = 7, scale: float = 1.0, today: date | None = None) -> De
     if not scale > 0:
         raise ValueError("scale must be positive")
     today = today or date.today()
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     products, catalog = _products(streams[0])
-    customers, accounts = _customers(streams[1], max(12, round(200 * scale)), catalog)
-    lines = _history(streams[2], catalog, accounts, today, max(1, round(25_000 * scale)))
+    customers, accounts = _customers(streams[1], max(12, round(CUSTOMERS_PER_SCALE * scale)), catalog)
+    lines = _history(streams[2], catalog, accounts, today, max(1, round(ORDERS_PER_SCALE * scale)))
     stock = _receipts(streams[3], catalog, lines, today)
     history = _history_frame(lines, catalog, accounts)
+    payments = _payments(streams[4], history, customers, today)
     warehouses = pl.DataFrame(list(WAREHOUSES), schema=list(SCHEMAS["warehouses"]), orient="row")
-    data = DemoData(warehouses, products, customers, stock, history)
+    data = DemoData(warehouses, products, customers, stock, history, payments)
     for name, frame in data.frames().items():
         assert frame.schema == pl.Schema(SCHEMAS[name]), (name, frame.schema)
     return data
@@ -680,4 +698,56 @@ def _receipts(rng: np.random.Generator, catalog: _Catalog, lines: pl.DataFrame, 
         reserved_delta=pl.lit(0, dtype=pl.Int64),
         order_number=pl.lit(None, dtype=pl.String),
         reason=pl.col("reason"),
+    )
+
+
+# -- payments ---------------------------------------------------------------------------------
+
+PAID_PREPAID = ("paid", "to_ship", "shipped", "completed")
+METHODS = ("bank_transfer", "alipay", "wechat_pay", "cheque", "bank_acceptance_bill", "card")
+
+
+def _payments(rng: np.random.Generator, history: pl.DataFrame, customers: pl.DataFrame, today: date) -> pl.DataFrame:
+    """One payment in full per settled order (amount left empty: the server pays the order's balance)."""
+    orders = (
+        history.group_by("channel", "external_ref", maintain_order=True)
+        .agg(pl.first("customer_code", "ordered_at", "status"))
+        .join(customers.select("customer_code", "tier", "payment_terms_days"), on="customer_code", how="left")
+        .with_columns(prepaid=pl.col("payment_terms_days") == 0)
+        .filter(
+            pl.when(pl.col("prepaid"))
+            .then(pl.col("status").is_in(PAID_PREPAID))
+            .otherwise(pl.col("status") == "completed")
+        )
+    )
+    n = orders.height
+    u = rng.random(n)
+    marketplace = (orders["channel"] == "marketplace").to_numpy()
+    big_account = orders["tier"].is_in(["key", "gold"]).to_numpy()
+    method = np.select(
+        [
+            marketplace & (u < 0.6),
+            marketplace,
+            big_account & (u < 0.18),
+            u < 0.8,
+            u < 0.88,
+            u < 0.94,
+            u < 0.98,
+        ],
+        ["alipay", "wechat_pay", "bank_acceptance_bill", "bank_transfer", "alipay", "wechat_pay", "cheque"],
+        "card",
+    )
+    days_after = pl.when(pl.col("prepaid")).then(1).otherwise(2)
+    paid_on = pl.min_horizontal(
+        pl.col("ordered_at").dt.date() + pl.duration(days=days_after), pl.lit(today - timedelta(days=1))
+    )
+    return orders.select(
+        "channel",
+        "external_ref",
+        method=pl.Series(method, dtype=pl.String),
+        amount=pl.lit(None, dtype=MONEY),
+        paid_on=paid_on.cast(pl.Date),
+        reference=pl.when(pl.lit(pl.Series(method)).is_in(["bank_transfer", "bank_acceptance_bill"]))
+        .then(pl.lit("BK") + pl.col("ordered_at").dt.strftime("%Y%m%d") + "-" + pl.col("external_ref"))
+        .otherwise(None),
     )

@@ -22,6 +22,8 @@ DEMO_USERS: dict[str, str] = {
 
 # Orders per order_history request: one transaction each, all lines of an order in the same one.
 HISTORY_CHUNK_ORDERS = 25_000
+# Payments per request (each pays one order).
+PAYMENT_CHUNK_ROWS = 100_000
 
 
 class DemoClient(Protocol):
@@ -36,7 +38,8 @@ def load_demo(client: DemoClient, data: DemoData, demo_password: str) -> dict[st
     """Create the demo users (skipping existing ones) and bulk-load every frame; returns counts.
 
     Counts: `users_created`, `users_existing`, then per entity the rows the server reports
-    (for order_history: orders created; orders already present are skipped by the server).
+    (for order_history: orders created; orders already present are skipped by the server; for payments:
+    payments recorded; an order already paid in full gets none).
     Stock receipts are not idempotent on the server: load a data set into a given database once.
     """
     counts = {"users_created": 0, "users_existing": 0}
@@ -47,7 +50,12 @@ def load_demo(client: DemoClient, data: DemoData, demo_password: str) -> dict[st
         except Conflict:
             counts["users_existing"] += 1
     for entity, frame in data.frames().items():
-        chunks = history_chunks(frame) if entity == "order_history" else [frame]
+        if entity == "order_history":
+            chunks = history_chunks(frame)
+        elif entity == "payments":
+            chunks = [frame.slice(start, PAYMENT_CHUNK_ROWS) for start in range(0, frame.height, PAYMENT_CHUNK_ROWS)]
+        else:
+            chunks = [frame]
         counts[entity] = sum(client.bulk_load(entity, chunk).rows for chunk in chunks)
     counts["order_history_lines"] = data.order_history.height
     return counts

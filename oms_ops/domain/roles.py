@@ -32,9 +32,21 @@ class Action(StrEnum):
     RECORD_PAYMENT = "record payments"
     SHIP_ORDER = "ship orders"
     CANCEL_ORDER = "cancel orders"
+    AMEND_ORDER = "amend orders"
     HOLD_ORDER = "hold and release orders"
     CHANGE_PRICES = "change prices on order lines"
     GIVE_DISCOUNT = "give discounts on order lines"
+    APPROVE_ORDERS = "approve or reject orders"
+    MANAGE_APPROVAL_RULES = "edit approval rules"
+    VIEW_CREDIT = "view customer credit"
+    OVERRIDE_CREDIT = "override a credit hold"
+    ADJUST_STOCK = "adjust stock"
+    TRANSFER_STOCK = "transfer stock between warehouses"
+    PLAN_STOCK = "set safety stock, reorder points and expected receipts"
+    WRITE_PLANNING = "write back planning data (customer tiers, reorder suggestions)"
+    VIEW_PAYMENTS = "view payments and refunds"
+    MANAGE_OUTBOX = "see and retry outgoing messages"
+    LOAD_MASTER_DATA = "load ERP master data (customers, products, price lists, stock counts)"
 
 
 EVERYONE = frozenset(Role)
@@ -53,9 +65,22 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RECORD_PAYMENT: frozenset({Role.FINANCE, Role.ADMIN, Role.SYSTEM}),
     Action.SHIP_ORDER: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
     Action.CANCEL_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.AMEND_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
     Action.HOLD_ORDER: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
     Action.CHANGE_PRICES: frozenset({Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
     Action.GIVE_DISCOUNT: frozenset({Role.SALES, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    # Whether a person may decide one request is checked against the roles that request names.
+    Action.APPROVE_ORDERS: frozenset({Role.MANAGER, Role.FINANCE, Role.ADMIN}),
+    Action.MANAGE_APPROVAL_RULES: frozenset({Role.ADMIN}),
+    Action.VIEW_CREDIT: frozenset({Role.FINANCE, Role.MANAGER, Role.SALES, Role.ADMIN, Role.SYSTEM}),
+    Action.OVERRIDE_CREDIT: frozenset({Role.FINANCE, Role.ADMIN}),
+    Action.ADJUST_STOCK: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
+    Action.TRANSFER_STOCK: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
+    Action.PLAN_STOCK: frozenset({Role.WAREHOUSE, Role.ADMIN, Role.SYSTEM}),
+    Action.WRITE_PLANNING: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.VIEW_PAYMENTS: frozenset({Role.FINANCE, Role.MANAGER, Role.ADMIN, Role.SYSTEM}),
+    Action.MANAGE_OUTBOX: frozenset({Role.ADMIN, Role.SYSTEM}),
+    Action.LOAD_MASTER_DATA: frozenset({Role.ADMIN, Role.SYSTEM}),
 }
 
 HUMAN_ROLES = [r.value for r in Role if r is not Role.SYSTEM]

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from oms_ops.domain.errors import InsufficientStock, InvalidInput, Shortage
+from oms_ops.domain.fulfilment import PaymentMethod
 from oms_ops.domain.history import HISTORY_STATUSES, status_path
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.roles import Action, require
@@ -50,6 +51,8 @@ ENTITIES: dict[str, Entity] = {
         ("channel", "external_ref", "customer_code", "ordered_at", "status", "sku", "warehouse_code", "quantity"),
         ("unit_price", "discount_pct"),
     ),
+    # Payments of loaded orders, found by (channel, external_ref); an empty amount pays the balance due.
+    "payments": Entity((), ("channel", "external_ref", "method", "paid_on"), ("amount", "reference")),
 }
 
 
@@ -229,10 +232,9 @@ def _load_order_history(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
     )
     _fail_on(
         cur,
-        "select row_no, concat(channel, '/', external_ref) from incoming qualify"
-        " count(distinct customer_code) over (partition by channel, external_ref) > 1"
-        " or count(distinct ordered_at) over (partition by channel, external_ref) > 1"
-        " or count(distinct status) over (partition by channel, external_ref) > 1",
+        "select min(row_no) as row_no, concat(channel, '/', external_ref) from incoming"
+        " group by channel, external_ref having count(distinct customer_code) > 1"
+        " or count(distinct ordered_at) > 1 or count(distinct status) > 1",
         "external_ref",
         "Lines of one order disagree on customer, time or status",
     )
@@ -321,6 +323,78 @@ def _load_order_history(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
     return created
 
 
+def _load_payments(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
+    """Record payments of existing orders without moving their status (history: the status is final already).
+
+    A row without an amount pays what the order still owes after the payments before it (so loading the same
+    rows twice records nothing the second time); rows that would pay more than an order's total are refused.
+    """
+    methods = tuple(m.value for m in PaymentMethod)
+    _fail_on(
+        cur,
+        f"select row_no, method from incoming where method is null or method not in {methods}",
+        "method",
+        "Unknown payment method",
+    )
+    _fail_on(
+        cur, "select row_no, paid_on from incoming where try_cast(paid_on as date) is null", "paid_on", "Not a date"
+    )
+    _fail_on(
+        cur,
+        "select row_no, amount from incoming"
+        " where amount is not null and coalesce(try_cast(amount as decimal(18, 2)), 0) <= 0",
+        "amount",
+        "Not a positive amount",
+    )
+    _fail_on(
+        cur,
+        "select row_no, concat(channel, '/', external_ref) from incoming i where not exists"
+        " (select 1 from orders o where o.channel = i.channel and o.external_ref = i.external_ref)",
+        "external_ref",
+        "Unknown order",
+    )
+    _fail_on(
+        cur,
+        "select row_no, concat(channel, '/', external_ref) from incoming i"
+        " join orders o using (channel, external_ref) where o.status = 'cancelled'",
+        "external_ref",
+        "A cancelled order takes no payments",
+    )
+    cur.execute(
+        "create or replace temp table new_payments as"
+        " with given as ("
+        "  select i.row_no, o.order_number, o.total, i.method, try_cast(i.amount as decimal(18, 2)) as given,"
+        "   cast(i.paid_on as date) as paid_on, cast(i.reference as varchar) as reference"
+        "  from incoming i join orders o using (channel, external_ref)),"
+        " earlier as ("
+        "  select order_number, sum(amount) as paid from payments"
+        "  where order_number in (select order_number from given) group by order_number),"
+        " running as ("
+        "  select given.*, coalesce(earlier.paid, 0) as paid_earlier,"
+        "   coalesce(earlier.paid, 0) + coalesce(sum(given) over (partition by given.order_number"
+        "   order by row_no rows between unbounded preceding and 1 preceding), 0) as paid_before"
+        "  from given left join earlier using (order_number))"
+        " select *, coalesce(given, total - paid_before) as amount from running"
+    )
+    _fail_on(
+        cur,
+        "select min(row_no) as row_no, order_number from new_payments where amount > 0"
+        " group by order_number, total, paid_earlier having paid_earlier + sum(amount) > total",
+        "amount",
+        "More than the order's total",
+    )
+    inserted = _count(
+        cur.execute(
+            "insert into payments (order_number, method, amount, paid_on, reference, recorded_by, recorded_at)"
+            " select order_number, method, amount, paid_on, reference, ?, ? from new_payments where amount > 0"
+            " order by row_no",
+            [actor.username, datetime.now(UTC)],
+        )
+    )
+    cur.execute("drop table new_payments")
+    return inserted
+
+
 def _rebuild_levels(cur: duckdb.DuckDBPyConnection, affected_sql: str) -> None:
     """Set stock levels of the affected locations to their ledger sums, refusing any that would break."""
     cur.execute(
@@ -355,4 +429,5 @@ LOADERS = {
     "customers": _load_customers,
     "stock_movements": _load_stock_movements,
     "order_history": _load_order_history,
+    "payments": _load_payments,
 }

@@ -19,11 +19,11 @@ from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransi
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import shortages
-from oms_ops.services import stock_watch
+from oms_ops.services import backorders, gate, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import _order as order_view
+from oms_ops.store import approval_queries, queries
 from oms_ops.store import fulfilment_queries as fq
-from oms_ops.store import queries
 from oms_ops.store.database import Database
 
 SHIPPABLE = frozenset({Status.TO_SHIP, Status.PARTIALLY_SHIPPED})
@@ -102,31 +102,37 @@ def cancel_order(db: Database, actor: Actor, order_number: str, reason: str) -> 
     require(actor.roles, Action.CANCEL_ORDER)
     reason = _reason(reason)
     with db.transaction() as cur:
-        head = _head(cur, order_number)
-        lifecycle.check_move(head["status"], Status.CANCELLED)
-        states = fq.line_states(cur, order_number)
-        held = f.backorders(states)
-        now = datetime.now(UTC)
-        if held:
-            if fq.release_reserved(cur, held, now) != len(held):
-                raise InsufficientStock(shortages(held, fq.reserved(cur, list(held))))
-            queries.write_ledger(cur, now, "release", held, 0, -1, order_number, actor.username, f"cancelled: {reason}")
-            stock_watch.after_stock_change(cur, held, now)
-        refund = f.refund_due(fq.paid_total(cur, order_number), states)
-        if refund > 0:
-            fq.insert_refund(cur, order_number, refund, reason, actor.username, now)
-        payload = {
-            "order_number": order_number,
-            "customer_code": head["customer_code"],
-            "reason": reason,
-            "units_cancelled": f.remaining_total(states),
-            "units_shipped": sum(ln.shipped for ln in states),
-            "refund_due": str(refund),
-            "cancelled_at": now.isoformat(),
-        }
-        fq.insert_outbox(cur, "order_cancelled", head["email"], payload, now)
-        _move(cur, order_number, head["status"], [Status.CANCELLED], actor, reason, now)
+        cancel_in(cur, actor, order_number, reason, datetime.now(UTC))
         return order_view(cur, order_number)
+
+
+def cancel_in(cur: duckdb.DuckDBPyConnection, actor: Actor, order_number: str, reason: str, now: datetime) -> None:
+    """The cancellation itself, inside the caller's transaction (also used when an approver rejects)."""
+    head = _head(cur, order_number)
+    lifecycle.check_move(head["status"], Status.CANCELLED)
+    states = fq.line_states(cur, order_number)
+    # An imported order still waiting for stock holds none to give back (services/backorders.py).
+    held = {} if backorders.forget_on_cancel(cur, order_number) else f.backorders(states)
+    if held:
+        if fq.release_reserved(cur, held, now) != len(held):
+            raise InsufficientStock(shortages(held, fq.reserved(cur, list(held))))
+        queries.write_ledger(cur, now, "release", held, 0, -1, order_number, actor.username, f"cancelled: {reason}")
+        stock_watch.after_stock_change(cur, held, now)
+    refund = f.refund_due(fq.paid_total(cur, order_number), states)
+    if refund > 0:
+        fq.insert_refund(cur, order_number, refund, reason, actor.username, now)
+    payload = {
+        "order_number": order_number,
+        "customer_code": head["customer_code"],
+        "reason": reason,
+        "units_cancelled": f.remaining_total(states),
+        "units_shipped": sum(ln.shipped for ln in states),
+        "refund_due": str(refund),
+        "cancelled_at": now.isoformat(),
+    }
+    fq.insert_outbox(cur, "order_cancelled", head["email"], payload, now)
+    approval_queries.void_pending(cur, order_number, actor.username, now, "void: order cancelled")
+    _move(cur, order_number, head["status"], [Status.CANCELLED], actor, reason, now)
 
 
 def hold_order(db: Database, actor: Actor, order_number: str, reason: str) -> dict[str, Any]:
@@ -140,21 +146,36 @@ def hold_order(db: Database, actor: Actor, order_number: str, reason: str) -> di
 
 
 def release_order(db: Database, actor: Actor, order_number: str, reason: str) -> dict[str, Any]:
-    """Back to where it was held (and on, if it was paid in full meanwhile)."""
+    """Back to where it was held (and on, if it was paid in full meanwhile); refused while over the credit limit."""
     require(actor.roles, Action.HOLD_ORDER)
     reason = _reason(reason)
     with db.transaction() as cur:
-        head = _head(cur, order_number)
-        if head["status"] != Status.ON_HOLD:
-            raise InvalidTransition(
-                f"Order {order_number} is {lifecycle.label(head['status'])}, not On hold; only an order on hold"
-                " can be released."
-            )
-        target = lifecycle.status_after_release(fq.held_from(cur, order_number), head["payment_terms_days"])
-        settled = fq.paid_total(cur, order_number) >= head["total"]
-        moves = [target, *lifecycle.moves_after_settlement(target, settled)]
-        _move(cur, order_number, head["status"], moves, actor, reason, datetime.now(UTC))
+        release_in(cur, actor, order_number, reason, datetime.now(UTC))
         return order_view(cur, order_number)
+
+
+def release_in(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    order_number: str,
+    reason: str,
+    now: datetime,
+    check_credit: bool = True,
+) -> None:
+    """The release itself, inside the caller's transaction; a finance override skips the credit check."""
+    head = _head(cur, order_number)
+    if head["status"] != Status.ON_HOLD:
+        raise InvalidTransition(
+            f"Order {order_number} is {lifecycle.label(head['status'])}, not On hold; only an order on hold"
+            " can be released."
+        )
+    backorders.reserve_on_release(cur, order_number, actor, now)  # an import waiting for stock takes it now
+    target = lifecycle.status_after_release(fq.held_from(cur, order_number), head["payment_terms_days"])
+    if check_credit and target is not Status.PENDING_APPROVAL:
+        gate.check_credit_on_release(cur, order_number, head["customer_code"])
+    settled = fq.paid_total(cur, order_number) >= head["total"]
+    moves = [target, *lifecycle.moves_after_settlement(target, settled)]
+    _move(cur, order_number, head["status"], moves, actor, reason, now)
 
 
 def _head(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:

@@ -11,12 +11,13 @@ import duckdb
 
 from oms_ops.domain import lifecycle
 from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
+from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import demand_by_location, shortages
-from oms_ops.services import gate, stock_watch
+from oms_ops.services import gate, master_data, stock_watch
 from oms_ops.services.actor import Actor
-from oms_ops.store import fulfilment_queries, queries
+from oms_ops.store import amendment_queries, approval_queries, fulfilment_queries, queries
 from oms_ops.store.database import Database, rows_as_dicts
 
 
@@ -25,7 +26,7 @@ class LineRequest:
     sku: str
     quantity: int
     warehouse: str | None = None
-    unit_price: Decimal | None = None  # None: the product's list price
+    unit_price: Decimal | None = None  # None: the customer's price-list price, else the list price
     discount_pct: Decimal = Decimal(0)
 
 
@@ -65,7 +66,9 @@ def place_order(
             raise InsufficientStock(shortages(demand, queries.available(cur, list(demand))))
         order_number = queries.next_order_number(cur)
         queries.write_ledger(cur, now, "reservation", demand, 0, 1, order_number, actor.username, "order placed")
-        priced = [price_requested(line, products[line.sku]) for line in lines]
+        unpriced = [line.sku for line in lines if line.unit_price is None]
+        contract = master_data.price_for(cur, customer_code, unpriced, now.date()) if customer.get("price_list") else {}
+        priced = [price_requested(line, products[line.sku], contract.get(line.sku)) for line in lines]
         facts = order_facts(order_number, customer, actor.username, lines, warehouses, priced, products)
         status, reason = gate.route_confirmed(cur, facts, actor, now)
         order = _insert_order(cur, order_number, customer, channel, external_ref, note, status, actor, now, priced)
@@ -76,6 +79,7 @@ def place_order(
         queries.insert_order_lines(cur, line_rows)
         queries.insert_event(cur, order_number, None, status, actor.username, reason, now)
         stock_watch.after_stock_change(cur, demand, now)
+        approvals = approval_queries.requests_of_order(cur, order_number) if status == Status.PENDING_APPROVAL else []
     # Built from what was written rather than read back: three fewer queries per order.
     order["lines"] = [_line_view(row, products[row[2]]["name"]) for row in line_rows]
     order["events"] = [
@@ -87,7 +91,7 @@ def place_order(
             "occurred_at": now,
         }
     ]
-    order.update(payments=[], refunds=[], paid_total=Decimal("0.00"), balance_due=order["total"])
+    order.update(payments=[], refunds=[], paid_total=Decimal("0.00"), balance_due=order["total"], approvals=approvals)
     return order
 
 
@@ -115,8 +119,12 @@ def check_lines(actor: Actor, lines: list[LineRequest]) -> None:
                 )
 
 
-def price_requested(line: LineRequest, product: dict[str, Any]) -> PricedLine:
-    unit_price = product["list_price"] if line.unit_price is None else line.unit_price
+def price_requested(line: LineRequest, product: dict[str, Any], contract_price: Decimal | None = None) -> PricedLine:
+    """The clerk's price if given, else the customer's price-list price if it has one, else the list price."""
+    if line.unit_price is not None:
+        unit_price = line.unit_price
+    else:
+        unit_price = product["list_price"] if contract_price is None else contract_price
     return price_line(line.quantity, unit_price, product["tax_rate"], line.discount_pct)
 
 
@@ -242,6 +250,8 @@ def _order(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
         [order_number],
     )
     order["events"] = rows_as_dicts(cur)
+    order["approvals"] = approval_queries.requests_of_order(cur, order_number)
+    amendment_queries.add_versions(cur, order)
     return fulfilment_queries.add_settlement(cur, order)
 
 

@@ -22,6 +22,16 @@ SNAPSHOT_TABLES = (
     "orders",
     "order_lines",
     "order_events",
+    "payments",
+    "shipments",
+    "shipment_lines",
+    "refunds",
+    "order_versions",
+    "approval_requests",
+    "transfers",
+    "transfer_lines",
+    "stock_alerts",
+    "stock_policies",
 )
 
 

@@ -85,7 +85,8 @@ def test_each_role_is_offered_only_the_actions_it_may_take(shop):
     order = place(shop)
     assert buttons(opened(shop, "warehouse", order)) == {"orders_ship_submit"}
     assert buttons(opened(shop, "finance", order)) == {"orders_pay_submit"}
-    assert buttons(opened(shop, "sales", order)) == {"orders_cancel_submit", "orders_hold_submit"}
+    sales = {"orders_cancel_submit", "orders_hold_submit", "orders_amend_submit"}
+    assert buttons(opened(shop, "sales", order)) == sales
     assert buttons(opened(shop, "analyst", order)) == set()
 
 

@@ -1,4 +1,4 @@
-"""Random sequences of place / pay / ship / cancel / hold / release / receive on a real DuckDB file.
+"""Random sequences of place / amend / pay / ship / cancel / hold / release / receive on a real DuckDB file.
 
 After every step: availability never negative, reserved never above on hand, stock equals the ledger,
 reservations equal the backorders of open orders, totals equal their lines, and every order's last
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from oms_ops.domain.errors import DomainError, InsufficientStock, InvalidInput, InvalidTransition
-from oms_ops.services import fulfilment
+from oms_ops.domain.stock_ops import AdjustmentReason
+from oms_ops.services import amendments, fulfilment, stock_ops, transfers
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import LineRequest, place_order
 from oms_ops.services.stock import receive_stock
@@ -62,7 +64,23 @@ OVERPAID = """
 # Every status move writes an event, so counting rows notices any change a refused step might leave.
 FINGERPRINT = """
     select (select count(*) from stock_ledger), (select count(*) from order_events), (select count(*) from payments),
-           (select count(*) from orders), (select count(*) from outbox), (select count(*) from shipment_lines)
+           (select count(*) from orders), (select count(*) from outbox), (select count(*) from shipment_lines),
+           (select count(*) from order_versions), (select sum(total) from orders),
+           (select count(*) from stock_alerts), (select sum(received) from transfer_lines)
+"""
+# An alert is open exactly where available is below the safety stock: once per crossing.
+ALERTS_VERSUS_AVAILABLE = """
+    select p.warehouse_code, p.sku from stock_policies p
+    left join stock_levels s using (warehouse_code, sku)
+    left join (select warehouse_code, sku, count(*) as open from stock_alerts where closed_at is null group by all) a
+        using (warehouse_code, sku)
+    where coalesce(a.open, 0) <> (coalesce(s.on_hand - s.reserved, 0) < p.safety_stock)::int
+"""
+IN_TRANSIT_VERSUS_LEDGER = """
+    select * from (select coalesce(sum(on_hand_delta), 0) as moved from stock_ledger
+                   where movement in ('transfer_out', 'transfer_in')),
+                  (select coalesce(sum(shipped - received), 0) as on_the_way from transfer_lines)
+    where moved <> -on_the_way
 """
 
 CHECKS = {
@@ -72,6 +90,8 @@ CHECKS = {
     "order totals equal their lines": TOTALS_VERSUS_LINES,
     "every order's last event is its status": STATUS_VERSUS_LAST_EVENT,
     "no order is paid beyond its total": OVERPAID,
+    "an alert is open exactly where available is below safety stock": ALERTS_VERSUS_AVAILABLE,
+    "units in transit equal what the transfer ledger rows took out and not yet put back": IN_TRANSIT_VERSUS_LEDGER,
 }
 
 
@@ -83,6 +103,7 @@ class OrderDesk(RuleBasedStateMachine):
         self.db.migrate()
         seed(self.db, {loc: 20 for loc in LOCATIONS})
         self.orders: list[str] = []
+        self.in_transit: list[int] = []
 
     def teardown(self) -> None:
         self.db.close()
@@ -150,6 +171,16 @@ class OrderDesk(RuleBasedStateMachine):
         self.attempt(fulfilment.ship_order, number, [] if everything else [(line_no, quantity)])
 
     @precondition(lambda self: self.orders)
+    @rule(
+        data=st.data(),
+        lines=st.lists(st.tuples(st.sampled_from(LOCATIONS), st.integers(1, 12)), min_size=1, max_size=3),
+    )
+    def amend(self, data: st.DataObject, lines: list[tuple[tuple[str, str], int]]) -> None:
+        number = data.draw(st.sampled_from(self.orders))
+        requested = [LineRequest(sku, quantity, warehouse) for (warehouse, sku), quantity in lines]
+        self.attempt(amendments.amend_order, number, requested, "customer called")
+
+    @precondition(lambda self: self.orders)
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         self.attempt(fulfilment.cancel_order, data.draw(st.sampled_from(self.orders)), "changed plans")
@@ -164,6 +195,38 @@ class OrderDesk(RuleBasedStateMachine):
     def receive(self, location: tuple[str, str], quantity: int) -> None:
         warehouse, sku = location
         receive_stock(self.db, ADMIN, warehouse, sku, quantity, "delivery")
+
+    @rule(
+        route=st.sampled_from([("SH", "BJ"), ("BJ", "SH")]),
+        sku=st.sampled_from(["WIDGET-BLUE", "GADGET-XL", "PIN-STEEL"]),
+        quantity=st.integers(1, 15),
+    )
+    def transfer(self, route: tuple[str, str], sku: str, quantity: int) -> None:
+        arrival = datetime.now(UTC).date() + timedelta(days=2)
+        requested = transfers.request_transfer(self.db, ADMIN, *route, [(sku, quantity)], arrival)
+        if self.attempt(transfers.ship_transfer, requested["transfer_id"]) is not None:
+            self.in_transit.append(requested["transfer_id"])
+
+    @precondition(lambda self: self.in_transit)
+    @rule(data=st.data(), part=st.integers(1, 15), everything=st.booleans())
+    def receive_transfer(self, data: st.DataObject, part: int, everything: bool) -> None:
+        transfer_id = data.draw(st.sampled_from(self.in_transit))
+        sku = transfers.get_transfer(self.db, ADMIN, transfer_id)["lines"][0]["sku"]
+        received = self.attempt(transfers.receive_transfer, transfer_id, [] if everything else [(sku, part)])
+        if received is not None and received["status"] == "received":
+            self.in_transit.remove(transfer_id)
+
+    @rule(
+        location=st.sampled_from(LOCATIONS),
+        change=st.integers(-15, 15).filter(bool),
+        reason=st.sampled_from(list(AdjustmentReason)),
+    )
+    def adjust(self, location: tuple[str, str], change: int, reason: AdjustmentReason) -> None:
+        self.attempt(stock_ops.adjust_stock, *location, change, reason.value)
+
+    @rule(location=st.sampled_from(LOCATIONS), safety=st.integers(0, 25))
+    def set_safety_stock(self, location: tuple[str, str], safety: int) -> None:
+        stock_ops.set_stock_policy(self.db, ADMIN, *location, safety, 2 * safety)
 
     @invariant()
     def the_books_hold(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RunningServer
-from tests.imports.conftest import csv_feed, run_import, write
+from tests.imports.conftest import csv_feed, external_refs, run_import, write
 from tests.pages.conftest import page, point_pages_at, signed_in
 
 
@@ -35,3 +35,20 @@ def test_a_sales_clerk_may_not_open_the_imports_page(
     at = signed_in(page("imports"), shared_shop, "sales").run()
 
     assert "may not open this page" in at.warning[0].value
+
+
+def test_a_quarantined_row_fixed_on_the_page_is_imported_and_marked_resolved(
+    shared_shop: RunningServer, channel: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = csv_feed("F-1,2026-03-01,C-ACME,BOLT-M9,1,,")
+    summary = run_import(shared_shop, write(tmp_path, "fix.csv", feed), channel)
+    point_pages_at(monkeypatch, shared_shop.port, tmp_path)
+    at = signed_in(page("imports"), shared_shop, "admin").run()
+    at.selectbox(key="imports_open").set_value(summary.import_id).run()
+
+    at.text_input(key=f"imports_fix_{summary.import_id}_1_sku").set_value("BOLT-M8")
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert "1 order(s) created" in at.success[0].value
+    assert external_refs(shared_shop, channel) == ["F-1"]

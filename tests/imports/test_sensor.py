@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.defs.ingest.inbox import complete_files
+from pipelines.defs.ingest.inbox import RETRIES, complete_files, files_waiting, next_run_key
 from pipelines.defs.ingest.jobs import import_channel_file_job
 from pipelines.defs.ingest.sensors import inbox_sensor
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
@@ -109,3 +109,43 @@ def test_a_second_file_of_the_same_name_is_kept_beside_the_first(
         )
 
     assert len(list((inbox / "processed").iterdir())) == 2
+
+
+def test_a_file_whose_run_failed_but_stayed_in_the_inbox_is_tried_again(inbox: Path) -> None:
+    path = write(inbox, "a.csv", csv_feed("S-1,2026-03-01,C-ACME,BOLT-M8,1,,"))
+    file = files_waiting(inbox.parent)[0]
+
+    assert (next_run_key(file, []), next_run_key(file, [True])) == (file.run_key, f"{file.run_key}#retry1")
+    assert file.path == path
+
+
+def test_a_file_is_not_tried_again_while_its_run_is_under_way_or_done(inbox: Path) -> None:
+    write(inbox, "a.csv", csv_feed("S-1,2026-03-01,C-ACME,BOLT-M8,1,,"))
+    file = files_waiting(inbox.parent)[0]
+
+    assert next_run_key(file, [True, False]) is None
+
+
+def test_a_file_that_keeps_failing_is_left_after_a_few_retries(inbox: Path) -> None:
+    write(inbox, "a.csv", csv_feed("S-1,2026-03-01,C-ACME,BOLT-M8,1,,"))
+    file = files_waiting(inbox.parent)[0]
+
+    assert next_run_key(file, [True] * (RETRIES + 1)) is None
+
+
+def test_the_sensor_asks_again_for_a_file_whose_run_failed(inbox: Path, channel: str) -> None:
+    write(inbox, "a.csv", csv_feed("S-1,2026-03-01,C-ACME,BOLT-M8,1,,"))
+    resources = {"data_folder": DataFolderResource(data_dir=str(inbox.parent.parent))}
+    with dg.instance_for_test() as instance:
+        first = inbox_sensor(dg.build_sensor_context(resources=resources, instance=instance))
+        second = inbox_sensor(dg.build_sensor_context(cursor=first.cursor, resources=resources, instance=instance))
+        request = second.run_requests[0]
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="import_channel_file", run_id="r1", status=dg.DagsterRunStatus.FAILURE, tags=request.tags
+            )
+        )
+
+        third = inbox_sensor(dg.build_sensor_context(cursor=second.cursor, resources=resources, instance=instance))
+
+    assert [r.run_key for r in third.run_requests] == [f"{request.run_key}#retry1"]

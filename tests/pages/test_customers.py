@@ -41,18 +41,19 @@ def test_without_published_data_the_page_says_to_run_the_pipeline(data_dir: Path
     assert at.info[0].value == "No published data yet — run the pipeline."
 
 
-def test_the_segment_treemap_sizes_segments_by_lifetime_value(data_dir: Path) -> None:
+def test_the_segment_bars_show_lifetime_value_per_segment(data_dir: Path) -> None:
     publish_decision_marts(data_dir, datetime.now(UTC))
 
     at = customers_page()
 
     assert not at.exception
-    treemap = charts(at)["Segments by lifetime value"]["data"][0]
-    assert dict(zip(treemap["labels"], numbers(treemap["values"]), strict=True)) == {
-        "at risk": 35000.0,
+    bars = charts(at)["Lifetime value by segment"]["data"][0]
+    assert dict(zip(bars["x"], numbers(bars["y"]), strict=True)) == {
         "champions": 90000.0,
         "promising": 800.0,
+        "at risk": 35000.0,
     }
+    assert bars["text"] == ["1 customers", "1 customers", "2 customers"]
 
 
 def test_the_rfm_grid_counts_customers_per_recency_and_frequency_score(data_dir: Path) -> None:
@@ -126,3 +127,40 @@ def test_other_roles_cannot_open_the_page(data_dir: Path, role: str) -> None:
     at = customers_page(role)
 
     assert "may not open this page" in at.warning[0].value
+
+
+def test_choosing_a_region_narrows_the_customers(data_dir: Path) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = customers_page()
+
+    at.multiselect(key="decision_regions").select("North").run()
+
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Customers who ordered", "1"),
+        ("Champions", "0"),
+        ("Churn risks", "1"),
+    ]
+
+
+def test_choosing_a_tier_narrows_the_churn_list(data_dir: Path) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = customers_page()
+
+    at.multiselect(key="decision_tiers").select("gold").run()
+
+    assert [s.value for s in at.success] == ["No customer is overdue for their usual reorder."]
+
+
+def test_choosing_a_segment_lists_its_customers_most_valuable_first(
+    data_dir: Path, downloads: dict[str, bytes]
+) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = customers_page()
+
+    at.selectbox(key="customers_drill").set_value("at risk").run()
+
+    frame = next(df.value for df in at.dataframe if "RFM" in df.value.columns)
+    assert list(frame["Customer"]) == ["C-GLOBEX", "C-INITECH"]
+    rows = list(csv.DictReader(io.StringIO(downloads["customers_at_risk.csv"].decode("utf-8-sig"))))
+    assert rows[1]["Name"] == "'" + EVIL_CUSTOMER

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,13 +21,22 @@ def inventory_page(role: str = "manager") -> AppTest:
     return as_role(page("inventory"), role).run()
 
 
-MARKER_COLUMNS = {"inventory_reorder_table": "Suggested reorder", "inventory_surplus_table": "Excess units"}
+MARKER_COLUMNS = {
+    "inventory_reorder_table": "Reorder point",
+    "inventory_surplus_table": "Excess units",
+    "inventory_drill_rows_table": "Turnover",
+}
 
 
 def table(at: AppTest, key: str) -> list[dict[str, object]]:
     """The rows of one of the page's tables (AppTest does not expose a dataframe's key: told by a column)."""
     frame = next(df.value for df in at.dataframe if MARKER_COLUMNS[key] in df.value.columns)
     return frame.to_dict("records")
+
+
+def charts(at: AppTest) -> dict[str, Any]:
+    figures = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    return {figure["layout"]["title"]["text"]: figure for figure in figures}
 
 
 def skus(at: AppTest, key: str) -> list[tuple[object, object]]:
@@ -80,7 +90,7 @@ def test_choosing_a_category_shows_only_its_products(data_dir: Path) -> None:
     publish_decision_marts(data_dir, datetime.now(UTC))
     at = inventory_page()
 
-    at.multiselect(key="inventory_categories").select("widgets").run()
+    at.multiselect(key="decision_categories").select("widgets").run()
 
     assert skus(at, "inventory_reorder_table") == [("SH", "WIDGET-BLUE")]
     assert [s.value for s in at.success] == ["No excess or dead stock."]
@@ -91,8 +101,7 @@ def test_the_days_of_supply_chart_leaves_out_stock_that_does_not_sell(data_dir: 
 
     at = inventory_page()
 
-    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert figure["layout"]["title"]["text"] == "Days of supply (shortest first)"
+    figure = charts(at)["Days of supply (shortest first)"]
     bars = {label for trace in figure["data"] for label in trace["y"]}
     assert bars == {"WIDGET-BLUE @ SH", "GADGET-XL @ BJ", "WIDGET-BLUE @ BJ", "PIN-STEEL @ BJ"}
 
@@ -141,3 +150,47 @@ def test_other_roles_cannot_open_the_page(data_dir: Path, role: str) -> None:
     at = inventory_page(role)
 
     assert "may not open this page" in at.warning[0].value
+
+
+def test_the_status_chart_counts_stock_levels_per_warehouse_and_status(data_dir: Path) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+
+    at = inventory_page()
+
+    bars = {trace["name"]: dict(zip(trace["x"], trace["y"], strict=True)) for trace in charts(at)[
+        "Stock levels by status"]["data"]}  # fmt: skip
+    assert bars["stock-out risk"] == {"BJ": 1, "SH": 1}
+    assert bars["dead"] == {"BJ": 0, "SH": 1}
+    assert bars["healthy"] == {"BJ": 1, "SH": 0}
+
+
+def test_choosing_a_status_lists_its_stock_levels(data_dir: Path) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = inventory_page()
+
+    at.selectbox(key="inventory_drill").set_value("stock-out risk").run()
+
+    assert not at.exception
+    assert skus(at, "inventory_drill_rows_table") == [("BJ", "GADGET-XL"), ("SH", "WIDGET-BLUE")]  # by value
+
+
+def test_choosing_a_warehouse_narrows_the_drill_down(data_dir: Path, downloads: dict[str, bytes]) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = inventory_page()
+    at.selectbox(key="inventory_drill").set_value("stock-out risk")
+
+    at.selectbox(key="inventory_drill_warehouse").set_value("SH").run()
+
+    assert skus(at, "inventory_drill_rows_table") == [("SH", "WIDGET-BLUE")]
+    assert "stock_stock-out_risk.csv" in downloads
+
+
+def test_a_category_chosen_on_the_sales_page_holds_here(data_dir: Path) -> None:
+    publish_decision_marts(data_dir, datetime.now(UTC))
+    at = as_role(page("inventory"), "manager")
+    at.session_state["kept_decision_categories"] = ["widgets", "no-longer-sold"]
+
+    at.run()
+
+    assert at.multiselect(key="decision_categories").value == ["widgets"]
+    assert skus(at, "inventory_reorder_table") == [("SH", "WIDGET-BLUE")]

@@ -37,7 +37,7 @@ def orders(data: DemoData) -> pl.DataFrame:
 
 def test_frames_have_exactly_the_columns_the_servers_bulk_load_takes(data: DemoData) -> None:
     frames = data.frames()
-    assert list(frames) == ["warehouses", "products", "customers", "stock_movements", "order_history"]
+    assert list(frames) == ["warehouses", "products", "customers", "stock_movements", "order_history", "payments"]
     for name, frame in frames.items():
         entity = ENTITIES[name]
         assert set(frame.columns) == set(entity.required) | set(entity.optional), name
@@ -57,8 +57,8 @@ def test_sizes_at_scale_one(data: DemoData, orders: pl.DataFrame) -> None:
     assert data.products.height == 500
     assert data.products["category"].n_unique() >= 10
     assert data.customers.height == 200
-    assert 23_000 <= orders.height <= 27_000
-    assert 68_000 <= data.order_history.height <= 82_000
+    assert 47_000 <= orders.height <= 53_000
+    assert 185_000 <= data.order_history.height <= 215_000
 
 
 def test_scale_grows_customers_and_orders_but_not_products() -> None:
@@ -232,7 +232,7 @@ def test_channels_and_accounts_look_like_a_distributor(data: DemoData, orders: p
         tiers["standard"]["len"] / tiers["standard"]["customer_code"]
     )
     assert tiers["key"]["lines"] > 1.8 * tiers["standard"]["lines"]
-    assert 2.7 < orders["lines"].mean() < 3.3  # type: ignore[operator]
+    assert 3.7 < orders["lines"].mean() < 4.3  # type: ignore[operator]
     # lines ship from one warehouse per order, mostly the one serving the customer's region
     home = {"East": "SH", "South": "GZ", "North": "BJ", "Northeast": "BJ"}
     placed = orders.join(data.customers.select("customer_code", "region"), on="customer_code").filter(
@@ -268,7 +268,23 @@ def test_generating_scale_ten_is_fast() -> None:
     big = generate(seed=3, scale=10, today=TODAY)
     assert time.perf_counter() - started < 20
     assert big.customers.height == 2000
-    assert 230_000 < big.order_history.n_unique(["channel", "external_ref"]) < 270_000
+    assert 470_000 < big.order_history.n_unique(["channel", "external_ref"]) < 530_000
+    assert 1_850_000 < big.order_history.height < 2_150_000
+
+
+def test_settled_orders_are_paid_and_open_ones_on_terms_are_not(data: DemoData, orders: pl.DataFrame) -> None:
+    paid = orders.join(data.payments, on=["channel", "external_ref"], how="inner")
+    unpaid = orders.join(data.payments, on=["channel", "external_ref"], how="anti")
+    prepaid = pl.col("payment_terms_days") == 0
+    assert data.payments.select("channel", "external_ref").is_unique().all()  # one payment in full per order
+    assert set(paid.filter(prepaid)["status"]) == {"paid", "to_ship", "shipped", "completed"}
+    assert set(paid.filter(~prepaid)["status"]) == {"completed"}
+    assert set(unpaid["status"]) <= {"cancelled", "pending_payment", "to_ship", "shipped"}
+    assert data.payments["amount"].null_count() == data.payments.height  # the server pays the balance due
+    assert (paid["paid_on"] >= paid["ordered_at"].dt.date()).all()
+    assert paid["paid_on"].max() < TODAY  # type: ignore[operator]
+    assert set(paid.filter(pl.col("channel") == "marketplace")["method"]) == {"alipay", "wechat_pay"}
+    assert 0.6 < (data.payments["method"] == "bank_transfer").mean() < 0.8  # type: ignore[operator]
 
 
 class FakeClient:
@@ -296,14 +312,16 @@ def test_load_demo_creates_missing_users_and_loads_in_order() -> None:
     assert [u[0] for u in client.users] == [u for u in DEMO_USERS if u != "admin"]
     assert all(roles == [name] and password == "pw-123456" for name, password, roles, _ in client.users)
     assert (counts["users_created"], counts["users_existing"]) == (5, 1)
-    assert [entity for entity, _ in client.loads][:4] == ["warehouses", "products", "customers", "stock_movements"]
-    assert {entity for entity, _ in client.loads[4:]} == {"order_history"}
+    entities = [entity for entity, _ in client.loads]
+    assert entities[:4] == ["warehouses", "products", "customers", "stock_movements"]
+    assert entities[4:] == ["order_history"] * entities.count("order_history") + ["payments"]
     assert counts["order_history"] == small.order_history.n_unique(["channel", "external_ref"])
+    assert counts["payments"] == small.payments.height
     assert counts["stock_movements"] == small.stock_movements.height
 
 
 def test_history_chunks_keep_orders_whole_and_in_order(data: DemoData) -> None:
-    chunks = history_chunks(data.order_history, orders_per_chunk=4_000)
+    chunks = history_chunks(data.order_history, orders_per_chunk=8_000)
     assert len(chunks) == 7
     assert pl.concat(chunks).equals(data.order_history)
     seen: set[tuple[str, str]] = set()

@@ -1,3 +1,24 @@
+-- One row per order line. Incremental by order: a run takes the orders changed since the newest change it has
+-- counted (orders.updated_at moves on every status change and amendment) and replaces all lines of each of them
+-- (delete+insert on order_number), so lines an amendment removed or renumbered disappear; equals a full refresh.
+-- It looks back var('order_changes_lookback_minutes') before that newest change, for a change that committed
+-- after a later-stamped one was snapshotted (replacing an order's lines twice is harmless).
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_number',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+    )
+}}
+
+{%- set counted_changes = false -%}
+{%- if is_incremental() -%}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {#- a table built before order_updated_at existed is rebuilt whole (once) -#}
+    {%- set counted_changes = 'order_updated_at' in existing -%}
+{%- endif %}
+
 with
 
 order_lines as (
@@ -9,6 +30,15 @@ order_lines as (
 orders as (
 
     select * from {{ ref('stg_oms__orders') }}
+
+    {% if counted_changes %}
+        where updated_at >= (
+            select
+                coalesce(max(order_updated_at), '-infinity'::timestamptz)
+                - interval '{{ var("order_changes_lookback_minutes") }} minutes'
+            from {{ this }}
+        )
+    {% endif %}
 
 ),
 
@@ -40,6 +70,7 @@ joined as (
 
         -- timestamps and dates
         orders.ordered_at,
+        orders.updated_at as order_updated_at,
         {{ local_date('orders.ordered_at') }} as order_date
 
     from order_lines

@@ -23,8 +23,10 @@ CANONICAL_COLUMNS = (
     "warehouse",
     "requested_date",
     "note",
+    "version",  # optional: a later version of an order amends it while it can still be amended
 )
 DATE_COLUMNS = ("order_date", "requested_date")
+SHORTAGE_POLICIES = ("quarantine", "hold", "backorder")
 SHIPPED_MAPPINGS = "oms_ops.adapters.channels.mappings"
 
 
@@ -35,6 +37,7 @@ class ChannelMapping:
     timezone: str = "Asia/Shanghai"
     date_formats: tuple[str, ...] = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
     columns: dict[str, str] = field(default_factory=dict)  # canonical name -> header in the file
+    on_shortage: str = "quarantine"  # an order short of stock: quarantine, hold or backorder
 
     def header_for(self, canonical: str) -> str:
         return self.columns.get(canonical, canonical)
@@ -62,4 +65,14 @@ def parse_mapping(text: str, channel: str) -> ChannelMapping:
         timezone=str(spec.get("timezone", defaults.timezone)),
         date_formats=tuple(spec.get("date_formats") or defaults.date_formats),
         columns={str(k): str(v) for k, v in (spec.get("columns") or {}).items()},
+        on_shortage=_policy(spec.get("on_shortage", defaults.on_shortage), channel),
     )
+
+
+def _policy(value: object, channel: str) -> str:
+    if value not in SHORTAGE_POLICIES:
+        raise InvalidInput(
+            f"The mapping of {channel} says on_shortage: {value}; choose one of {', '.join(SHORTAGE_POLICIES)}.",
+            field="on_shortage",
+        )
+    return str(value)

@@ -28,11 +28,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 
 from oms_ops.adapters.channels.mapping import CANONICAL_COLUMNS, DATE_COLUMNS, ChannelMapping
@@ -51,6 +53,8 @@ def read_orders(path: Path, mapping: ChannelMapping) -> pl.DataFrame:
         raise UnreadableFile(f"{path.name} is empty: a feed needs at least a header row.")
     text = _decode(data, mapping.encoding, path.name)
     is_jsonl = mapping.format == "jsonl" or path.suffix.lower() in (".jsonl", ".ndjson")
+    if not is_jsonl and (fast := _read_regular_csv(text, mapping)) is not None:
+        return _normalise_dates(fast, mapping)
     columns = _read_jsonl(text) if is_jsonl else _read_csv(text, mapping, path.name)
     schema = {name: pl.Int64 if name == "row_no" else pl.Utf8 for name in columns}
     frame = pl.DataFrame(columns, schema=schema)
@@ -100,6 +104,44 @@ def _read_csv(text: str, mapping: ChannelMapping, name: str) -> dict[str, list[A
     columns["parse_problem"] = problems
     columns["parse_field"] = fields
     return columns
+
+
+def _read_regular_csv(text: str, mapping: ChannelMapping) -> pl.DataFrame | None:
+    """The same frame as _read_csv, read by DuckDB's CSV reader: ~20x faster on a big, regular file.
+
+    None when the file is not plainly regular (a row of another width, a stray quote, a blank line, mixed
+    line ends...): the row-by-row reader then takes it and names each odd row.
+    """
+    if "\n\n" in text or "\n\r\n" in text or ("\r\n" in text and "\n" in text.replace("\r\n", "")):
+        return None
+    header = _unique([h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])])
+    if not header or len(set(header)) != len(header):
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    with tempfile.TemporaryDirectory(prefix="oms-feed-") as folder:
+        copy = Path(folder) / "feed.csv"
+        copy.write_text(text, encoding="utf-8", newline="")
+        try:
+            with duckdb.connect() as con:
+                frame = con.sql(
+                    "select * from read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"',"
+                    " strict_mode = true, null_padding = false, auto_detect = false, columns = ?,"
+                    " max_line_size = ?)",
+                    params=[str(copy), dict.fromkeys(names, "varchar"), MAX_FIELD_CHARS * 4],
+                ).pl()
+        except duckdb.Error:
+            return None
+    frame = frame.rename(dict(zip(names, header, strict=True))).with_row_index("row_no", offset=1)
+    frame = frame.with_columns(pl.col("row_no").cast(pl.Int64)).filter(
+        pl.any_horizontal(pl.col(h).is_not_null() & (pl.col(h) != "") for h in header)
+    )  # a row of only empty fields is not a row (as in _read_csv)
+    return frame.select(
+        *(pl.col(mapping.header_for(c)).alias(c) for c in CANONICAL_COLUMNS if mapping.header_for(c) in header),
+        "row_no",
+        pl.struct(pl.col(header).fill_null("")).struct.json_encode().alias("raw"),
+        pl.lit(None, pl.Utf8).alias("parse_problem"),
+        pl.lit(None, pl.Utf8).alias("parse_field"),
+    )
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -152,13 +194,35 @@ def _text(value: Any) -> str | None:
 
 
 def _normalise_dates(frame: pl.DataFrame, mapping: ChannelMapping) -> pl.DataFrame:
+    """Dates in one of the mapping's formats as ISO 8601 with an offset; vectorised, strptime for the rest."""
     zone = ZoneInfo(mapping.timezone)
     for column in DATE_COLUMNS:
         if column not in frame.columns:
             continue
-        seen = {v: _iso(v, mapping.date_formats, zone) for v in frame[column].unique().to_list() if v is not None}
+        values = frame.select(pl.col(column).unique().drop_nulls())[column]
+        iso = pl.DataFrame({"value": values}).with_columns(iso=_iso_vectorised("value", mapping))
+        rest = iso.filter(pl.col("iso").is_null())["value"].to_list()
+        seen = dict(zip(iso["value"].to_list(), iso["iso"].to_list(), strict=True))
+        seen.update({v: _iso(v, mapping.date_formats, zone) for v in rest})
         frame = frame.with_columns(pl.col(column).replace_strict(seen, default=None, return_dtype=pl.Utf8))
     return frame
+
+
+def _iso_vectorised(column: str, mapping: ChannelMapping) -> pl.Expr:
+    """The first format that reads the whole value, as polars reads it; null where none does (or it differs)."""
+    value = pl.col(column).str.strip_chars()
+    attempts = []
+    for fmt in mapping.date_formats:
+        if "%z" in fmt:
+            parsed = value.str.to_datetime(fmt, time_unit="us", strict=False, exact=True).dt.convert_time_zone(
+                mapping.timezone
+            )
+        else:
+            parsed = value.str.to_datetime(fmt, time_unit="us", strict=False, exact=True).dt.replace_time_zone(
+                mapping.timezone, ambiguous="null", non_existent="null"
+            )
+        attempts.append(parsed)
+    return pl.coalesce(attempts).dt.strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
 
 
 def _iso(value: str, formats: tuple[str, ...], zone: ZoneInfo) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 PROCESSED = "processed"
 FAILED = "failed"
+RETRIES = 3  # new runs for a file whose run failed but left it in the inbox (a transient failure)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,20 @@ def complete_files(inbox: Path, cursor: str | None) -> tuple[list[InboxFile], st
     waiting = files_waiting(inbox)
     ready = [f for f in waiting if seen.get(str(f.path)) == [f.size, f.modified_ns]]
     return ready, json.dumps({str(f.path): [f.size, f.modified_ns] for f in waiting})
+
+
+def next_run_key(file: InboxFile, earlier_runs_failed: list[bool]) -> str | None:
+    """The run key for a file's next import, or None while one is under way, done, or out of retries.
+
+    `earlier_runs_failed` has one entry per run already asked for the file (same size and time), oldest
+    first. A refused file is moved to failed/, so a failed run whose file is still here failed for a
+    passing reason (the server was down, a timeout): it gets a new run, up to RETRIES times.
+    """
+    if not earlier_runs_failed:
+        return file.run_key
+    if not earlier_runs_failed[-1] or len(earlier_runs_failed) > RETRIES:
+        return None
+    return f"{file.run_key}#retry{len(earlier_runs_failed)}"
 
 
 def move_to(path: Path, outcome: str) -> Path:

@@ -22,6 +22,11 @@ PUBLISHED_MARTS = (
     "mart_inventory_health",
     "mart_customer_rfm",
     "mart_customer_cohorts",
+    # dimensions and the sales marts behind the Sales page's filters, drill-down and basket affinity
+    "dim_warehouses",
+    "dim_dates",
+    "mart_sales_lines",
+    "mart_category_affinity",
 )
 
 

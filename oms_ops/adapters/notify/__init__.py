@@ -1,0 +1,1 @@
+"""Notifications to the outside world: rendering outbox messages, and sending them by SMTP or HTTP."""

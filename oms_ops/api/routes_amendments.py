@@ -1,0 +1,29 @@
+"""Amending an order (a new version of it) and reading any earlier version."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from oms_ops import contracts as c
+from oms_ops.api.deps import DB, CurrentActor
+from oms_ops.api.routes import ERRORS
+from oms_ops.api.routes_fulfilment import NO_SUCH_ORDER
+from oms_ops.domain.amendments import AmendedLine
+from oms_ops.services import amendments
+
+router = APIRouter(prefix="/api/v1/orders/{order_number}", tags=["amendments"], responses={**ERRORS, **NO_SUCH_ORDER})
+
+
+@router.post("/amendments", status_code=status.HTTP_201_CREATED)
+def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db: DB) -> c.OrderOut:
+    """Make `lines` the order's lines, as its next version; stock reservations follow in the same transaction."""
+    lines = [
+        AmendedLine(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct, line.line_no)
+        for line in body.lines
+    ]
+    return c.OrderOut.model_validate(amendments.amend_order(db, actor, order_number, lines, body.reason))
+
+
+@router.get("/versions/{version}")
+def order_version(order_number: str, version: int, actor: CurrentActor, db: DB) -> c.OrderVersionOut:
+    return c.OrderVersionOut.model_validate(amendments.order_version(db, actor, order_number, version))
