@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards.lib import formatting, order_views, session
+from dashboards.lib.approval_views import approval_rows
 from dashboards.lib.navigation import ORDERS
 from dashboards.lib.order_views import PAGE_SIZE, PAYMENT_METHODS, STATUSES, OrderFilter
 from oms_ops.client import ApiError, Unauthorized
@@ -284,6 +285,10 @@ if "hold" in actions or "release" in actions:
 if order_views.may_amend(user.roles, order):
     amend_form(order)
 versions_section(order)
+
+if order.approvals:
+    st.markdown("**Approvals**")
+    st.dataframe(approval_rows(order.approvals, settings.locale, settings.timezone), hide_index=True)
 
 st.markdown("**History**")
 st.markdown("\n".join(f"- {order_views.event_sentence(e, settings.locale, settings.timezone)}" for e in order.events))

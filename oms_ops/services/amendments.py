@@ -20,11 +20,11 @@ import duckdb
 
 from oms_ops.domain import amendments as rules
 from oms_ops.domain.amendments import AmendedLine, PlannedLine
-from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
+from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransition, NotFound
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import shortages
-from oms_ops.services import gate, orders, stock_watch
+from oms_ops.services import backorders, gate, orders, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import LineRequest
 from oms_ops.store import amendment_queries as aq
@@ -62,6 +62,11 @@ def amend_in(
     if head is None:
         raise NotFound(f"There is no order {order_number}.", field="order_number")
     rules.check_amendable(order_number, head["status"])
+    if backorders.is_waiting(cur, order_number):  # it reserves nothing yet, so there is no reservation to follow
+        raise InvalidTransition(
+            f"Order {order_number} is on hold waiting for stock and reserves none yet; amend it once its stock"
+            " is reserved, or cancel it."
+        )
     current, recorded = aq.current_lines(cur, order_number)
     planned = rules.plan_lines(current, [_amended(line) for line in new_lines])
     _check_roles(actor, planned)

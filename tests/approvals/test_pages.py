@@ -151,3 +151,16 @@ def test_an_orders_approvals_read_as_who_decided_what_and_when(served):
     [row] = approval_rows(decided.approvals, "en_US", "UTC")
     assert (row["Rule"], row["Decision"], row["By"], row["Comment"]) == ("Large order", "Approved", "manager", "ok")
     assert row["When"] != ""
+
+
+def test_the_submitter_sees_on_the_order_page_who_approved_and_when(served):
+    order = place(served, CRANES)
+    as_user(served, "manager", "approve", pending(order)[0], "fine")
+    at = opened(served, "orders", "sales")
+    at.selectbox(key="orders_open").select(order.order_number).run()
+
+    tables = [frame.value for frame in at.dataframe if "Approver" in frame.value.columns]
+    assert len(tables) == 1
+    records = tables[0].to_dict("records")
+    assert [(r["Rule"], r["By"], r["Comment"]) for r in records] == [("Large order", "manager", "fine")]
+    assert records[0]["When"]

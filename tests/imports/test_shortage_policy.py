@@ -17,7 +17,7 @@ from tests.imports.conftest import csv_feed, write
 from tests.integration.shop import assert_stock_invariants, lake, load_catalogue, stock_of
 
 # Each test orders its own SKU, of which SH holds 5 (until the test receives more): 9 asked for.
-SKUS = ("REEL-1", "REEL-2", "REEL-3", "REEL-4", "REEL-5", "REEL-6", "REEL-7", "REEL-8")
+SKUS = ("REEL-1", "REEL-2", "REEL-3", "REEL-4", "REEL-5", "REEL-6", "REEL-7", "REEL-8", "REEL-9")
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +172,15 @@ def test_a_later_version_of_an_order_waiting_for_stock_is_quarantined(shop: Runn
 
     assert "waiting for stock" in refused[0].reason
     assert stock_of(shop)[("SH", "REEL-8")] == (5, 3)
+
+
+def test_amending_an_order_waiting_for_stock_is_refused_and_reserves_nothing(
+    shop: RunningServer, tmp_path: Path
+) -> None:
+    import_short(shop, tmp_path, "backorder", "REEL-9")
+
+    with shop.system_client() as client, pytest.raises(Conflict, match="waiting for stock"):
+        client.amend_order(number_of(shop, "REEL-9", "S-2"), [{"sku": "REEL-9", "quantity": 1}], "smaller")
+
+    assert stock_of(shop)[("SH", "REEL-9")] == (5, 3)
+    assert_stock_invariants(lake(shop))
