@@ -7,7 +7,7 @@ from typing import Any
 
 from oms_ops.domain.errors import InvalidInput
 from oms_ops.domain.roles import Action, require
-from oms_ops.services import stock_watch
+from oms_ops.services import backorders, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.store import queries
 from oms_ops.store.database import Database
@@ -37,4 +37,5 @@ def receive_stock(
         queries.receive(cur, warehouse, sku, quantity, now)
         queries.write_ledger(cur, now, "receipt", {(warehouse, sku): quantity}, 1, 0, None, actor.username, reason)
         stock_watch.after_stock_change(cur, [(warehouse, sku)], now)
+        backorders.fill_in(cur, actor, now)  # stock came in: waiting backorders take it, oldest first
         return queries.stock_rows(cur, sku, warehouse)[0]

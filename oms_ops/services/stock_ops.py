@@ -11,7 +11,7 @@ import duckdb
 from oms_ops.domain import stock_ops as so
 from oms_ops.domain.errors import InvalidInput, InvalidTransition, NotFound
 from oms_ops.domain.roles import Action, require
-from oms_ops.services import stock_watch
+from oms_ops.services import backorders, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.store import queries
 from oms_ops.store import stock_ops_queries as q
@@ -64,6 +64,7 @@ def adjust_stock(
         why = code.value + (f": {note}" if note else "")
         queries.write_ledger(cur, now, "adjustment", {(warehouse, sku): change}, 1, 0, None, actor.username, why)
         stock_watch.after_stock_change(cur, [(warehouse, sku)], now)
+        backorders.fill_in(cur, actor, now)  # stock came in: waiting backorders take it, oldest first
         return q.positions(cur, sku, warehouse)[0]
 
 
@@ -192,6 +193,7 @@ def receive_expected(db: Database, actor: Actor, receipt_id: int, quantity: int 
         queries.write_ledger(cur, now, "receipt", {location: quantity}, 1, 0, None, actor.username, why)
         q.receive_against(cur, receipt_id, quantity, now)
         stock_watch.after_stock_change(cur, [location], now)
+        backorders.fill_in(cur, actor, now)  # stock came in: waiting backorders take it, oldest first
         return _receipt(cur, receipt_id)
 
 

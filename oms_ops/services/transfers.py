@@ -17,7 +17,7 @@ from oms_ops.domain import stock_ops as so
 from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import shortages
-from oms_ops.services import stock_watch
+from oms_ops.services import backorders, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.store import queries
 from oms_ops.store import stock_ops_queries as q
@@ -98,6 +98,7 @@ def receive_transfer(
         outstanding = sum(line["shipped"] - line["received"] for line in transfer["lines"]) - sum(by_line.values())
         q.set_received(cur, transfer_id, so.status_after_receipt(outstanding).value, now)
         stock_watch.after_stock_change(cur, list(arrived), now)
+        backorders.fill_in(cur, actor, now)  # stock came in: waiting backorders take it, oldest first
         return _transfer(cur, transfer_id)
 
 

@@ -17,7 +17,7 @@ from tests.imports.conftest import csv_feed, write
 from tests.integration.shop import assert_stock_invariants, lake, load_catalogue, stock_of
 
 # Each test orders its own SKU, of which SH holds 5 (until the test receives more): 9 asked for.
-SKUS = ("REEL-1", "REEL-2", "REEL-3", "REEL-4", "REEL-5", "REEL-6", "REEL-7", "REEL-8", "REEL-9")
+SKUS = ("REEL-1", "REEL-2", "REEL-3", "REEL-4", "REEL-5", "REEL-6", "REEL-7", "REEL-8", "REEL-9", "REEL-10")
 
 
 @pytest.fixture(scope="module")
@@ -183,4 +183,15 @@ def test_amending_an_order_waiting_for_stock_is_refused_and_reserves_nothing(
         client.amend_order(number_of(shop, "REEL-9", "S-2"), [{"sku": "REEL-9", "quantity": 1}], "smaller")
 
     assert stock_of(shop)[("SH", "REEL-9")] == (5, 3)
+    assert_stock_invariants(lake(shop))
+
+
+def test_a_receipt_at_the_warehouse_fills_a_waiting_backorder(shop: RunningServer, tmp_path: Path) -> None:
+    import_short(shop, tmp_path, "backorder", "REEL-10")
+
+    with shop.system_client() as client:
+        client.receive_stock("SH", "REEL-10", 4, "supplier delivery")
+
+    assert order_of(shop, "REEL-10", "S-2")[0] == "pending_payment"
+    assert stock_of(shop)[("SH", "REEL-10")] == (9, 9)
     assert_stock_invariants(lake(shop))
