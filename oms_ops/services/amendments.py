@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -24,7 +25,7 @@ from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransi
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
 from oms_ops.domain.roles import Action, require
 from oms_ops.domain.stock import shortages
-from oms_ops.services import backorders, gate, orders, stock_watch
+from oms_ops.services import backorders, gate, master_data, orders, stock_watch
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import LineRequest
 from oms_ops.store import amendment_queries as aq
@@ -78,7 +79,11 @@ def amend_in(
     warehouses = orders._resolve_warehouses(
         cur, [LineRequest(p.sku, p.quantity, p.warehouse) for p in planned], customer["region"]
     )
-    priced = [_price(p, products[p.sku]) for p in planned]
+    unpriced = [p.sku for p in planned if p.unit_price is None]
+    contract = (
+        master_data.price_for(cur, head["customer_code"], unpriced, now.date()) if customer.get("price_list") else {}
+    )
+    priced = [_price(p, products[p.sku], contract.get(p.sku)) for p in planned]
     totals = order_totals(priced)
     rules.check_total_against_paid(order_number, totals.total, head["paid_total"])
     more, less = rules.reservation_change(current, list(zip(warehouses, planned, strict=True)))
@@ -160,8 +165,12 @@ def _check_roles(actor: Actor, planned: Sequence[PlannedLine]) -> None:
             require(actor.roles, Action.GIVE_DISCOUNT)
 
 
-def _price(line: PlannedLine, product: dict[str, Any]) -> PricedLine:
-    unit_price = product["list_price"] if line.unit_price is None else line.unit_price
+def _price(line: PlannedLine, product: dict[str, Any], contract_price: Decimal | None) -> PricedLine:
+    """The line's own price, else the customer's price-list price, else the list price."""
+    if line.unit_price is not None:
+        unit_price = line.unit_price
+    else:
+        unit_price = product["list_price"] if contract_price is None else contract_price
     return price_line(line.quantity, unit_price, product["tax_rate"], line.discount_pct)
 
 

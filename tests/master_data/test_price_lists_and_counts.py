@@ -35,6 +35,22 @@ def test_a_typed_order_without_a_unit_price_takes_the_customers_price_list_price
     assert [line.unit_price for line in order.lines] == [Decimal("0.19"), Decimal("12.90")]
 
 
+def test_a_line_added_by_an_amendment_takes_the_price_list_price_and_kept_lines_keep_theirs(
+    shop: RunningServer, tag: str, tmp_path: Path
+) -> None:
+    code = customer_on_list(shop, tmp_path, tag, "BOLT-M8,0.19,2020-01-01,", "LAMP-LED-9W,9.00,2020-01-01,")
+    with shop.client_as("sales") as sales:
+        order = sales.place_order(code, [{"sku": "BOLT-M8", "quantity": 10}])
+
+        amended = sales.amend_order(
+            order.order_number,
+            [{"sku": "BOLT-M8", "quantity": 10}, {"sku": "LAMP-LED-9W", "quantity": 1}],
+            "customer adds a lamp",
+        )
+
+    assert [line.unit_price for line in amended.lines] == [Decimal("0.19"), Decimal("9.00")]
+
+
 def test_a_price_outside_its_validity_does_not_apply(shop: RunningServer, tag: str, tmp_path: Path) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     code = customer_on_list(shop, tmp_path, tag, f"BOLT-M8,0.10,{tomorrow},", "LAMP-LED-9W,9.00,2020-01-01,2020-12-31")
