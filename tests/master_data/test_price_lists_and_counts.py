@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from oms_ops.adapters.channels import import_file
 from tests.conftest import RunningServer
+from tests.imports.conftest import csv_feed
 from tests.integration.shop import assert_stock_invariants, lake
 from tests.master_data.conftest import counts, load, write
 
@@ -49,6 +51,27 @@ def test_a_line_added_by_an_amendment_takes_the_price_list_price_and_kept_lines_
         )
 
     assert [line.unit_price for line in amended.lines] == [Decimal("0.19"), Decimal("9.00")]
+
+
+def test_an_imported_line_without_a_unit_price_takes_the_price_list_price_of_its_order_date(
+    shop: RunningServer, tag: str, tmp_path: Path
+) -> None:
+    code = customer_on_list(shop, tmp_path, tag, "BOLT-M8,0.19,2020-01-01,2026-06-30", "BOLT-M8,0.17,2026-07-01,")
+    feed = csv_feed(f"PL-{tag}-1,2026-03-01,{code},BOLT-M8,10,,", f"PL-{tag}-2,2026-08-01,{code},BOLT-M8,10,,")
+
+    with shop.system_client() as client:
+        import_file(client, write(tmp_path, "orders.csv", feed), f"pl-{tag}")
+        prices = (
+            lake(shop)
+            .execute(
+                "select o.external_ref, l.unit_price from orders o join order_lines l using (order_number)"
+                " where o.customer_code = ? order by o.external_ref",
+                [code],
+            )
+            .fetchall()
+        )
+
+    assert prices == [(f"PL-{tag}-1", Decimal("0.19")), (f"PL-{tag}-2", Decimal("0.17"))]
 
 
 def test_a_price_outside_its_validity_does_not_apply(shop: RunningServer, tag: str, tmp_path: Path) -> None:
