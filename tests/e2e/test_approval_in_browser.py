@@ -16,7 +16,8 @@ from playwright.sync_api import Page, expect
 
 from oms_ops.client import OmsClient
 from tests.approvals.conftest import load
-from tests.conftest import TEST_API_KEY, TEST_PASSWORD, RunningServer, free_port, serving
+from tests.conftest import TEST_API_KEY, RunningServer, free_port, serving
+from tests.e2e.browser import choose, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,22 +52,6 @@ def web(tmp_path: Path) -> Iterator[tuple[RunningServer, str]]:
             app.terminate()
             app.wait(timeout=20)
             log.close()
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
-
-
-def choose(page: Page, label: str, text: str) -> None:
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.fill(text)
-    page.keyboard.press("Enter")
 
 
 def test_a_large_order_approved_by_a_manager_in_the_browser_moves_on(web, browser_page: Page):

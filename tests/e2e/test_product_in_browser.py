@@ -15,7 +15,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboards.lib import formatting
 from oms_ops.client import OmsClient
-from tests.conftest import TEST_API_KEY, TEST_PASSWORD
+from tests.conftest import TEST_API_KEY
+from tests.e2e.browser import choose, sign_in
 from tests.e2e.product import RunningProduct, start_product
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,22 +28,6 @@ def product(tmp_path):
     yield running
     if running.process.poll() is None:
         running.interrupt()
-
-
-def sign_in(page: Page, product: RunningProduct, username: str) -> None:
-    page.goto(product.web_url)
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
-
-
-def choose(page: Page, label: str, text: str) -> None:
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.fill(text)
-    page.keyboard.press("Enter")
 
 
 def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: RunningProduct, browser_page: Page):
@@ -57,7 +42,7 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
     page.goto(product.web_url + "/orders")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
-    sign_in(page, product, "sales")
+    sign_in(page, product.web_url, "sales")
     page.get_by_role("heading", name="New order").wait_for()
     choose(page, "Customer", customer)
     choose(page, "Ship from", "SH")
@@ -94,7 +79,7 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
     page.get_by_role("button", name="Sign out").click()
     # `oms up` starts the first pipeline run itself once Dagster answers.
     assert "started" in product.wait_for_output("Pipeline run", timeout=180)
-    sign_in(page, product, "manager")
+    sign_in(page, product.web_url, "manager")
     page.get_by_role("link", name="Sales").click()
     page.get_by_role("button", name="Run pipeline").click()
     expect(page.get_by_text(re.compile(r"Pipeline run \S+ started"))).to_be_visible(timeout=60_000)
