@@ -140,19 +140,7 @@ def create_rule(
     mode: str = "any",
     is_active: bool = True,
 ) -> dict[str, Any]:
-    require(actor.roles, Action.MANAGE_APPROVAL_RULES)
-    rules_domain.check_rule(name, condition_kind, threshold, level, roles, mode)
-    values = {
-        "name": name.strip(),
-        "condition_kind": condition_kind,
-        "threshold": threshold,
-        "level": level,
-        "roles": list(roles),
-        "mode": mode,
-        "is_active": is_active,
-        "updated_by": actor.username,
-        "updated_at": datetime.now(UTC),
-    }
+    values = _checked_rule(actor, name, condition_kind, threshold, roles, level, mode, is_active)
     with db.transaction() as cur:
         rule_id = aq.insert_rule(cur, values)
         return _rule(cur, rule_id)
@@ -171,6 +159,24 @@ def update_rule(
     is_active: bool,
 ) -> dict[str, Any]:
     """Replace a rule; orders already waiting keep the requests they have (switch a rule off to stop new ones)."""
+    values = _checked_rule(actor, name, condition_kind, threshold, roles, level, mode, is_active)
+    with db.transaction() as cur:
+        _rule(cur, rule_id)
+        aq.update_rule(cur, rule_id, values)
+        return _rule(cur, rule_id)
+
+
+def _checked_rule(
+    actor: Actor,
+    name: str,
+    condition_kind: str,
+    threshold: Decimal,
+    roles: list[str],
+    level: int,
+    mode: str,
+    is_active: bool,
+) -> dict[str, Any]:
+    """The rule's row as an admin may write it, or PermissionDenied / InvalidInput naming the field."""
     require(actor.roles, Action.MANAGE_APPROVAL_RULES)
     rules_domain.check_rule(name, condition_kind, threshold, level, roles, mode)
     values = {
@@ -184,10 +190,7 @@ def update_rule(
         "updated_by": actor.username,
         "updated_at": datetime.now(UTC),
     }
-    with db.transaction() as cur:
-        _rule(cur, rule_id)
-        aq.update_rule(cur, rule_id, values)
-        return _rule(cur, rule_id)
+    return values
 
 
 def _rule(cur: duckdb.DuckDBPyConnection, rule_id: int) -> dict[str, Any]:
