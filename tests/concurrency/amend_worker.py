@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from tests.concurrency.order_worker import SCARCE_SKUS, random_order
+from tests.concurrency.order_worker import SCARCE_SKUS, random_order, run_in_threads
 
 
 def random_lines(rng: random.Random) -> list[dict[str, Any]]:
@@ -91,11 +91,7 @@ def run_clients(
         with lock:
             results.extend(mine)
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    run_in_threads(work, threads)
     return results
 
 

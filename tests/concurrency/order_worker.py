@@ -14,6 +14,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -84,12 +85,17 @@ def run_threads(
         with lock:
             results.extend(mine)
 
+    run_in_threads(work, threads)
+    return results
+
+
+def run_in_threads(work: Callable[[int], None], threads: int) -> None:
+    """work(0) … work(threads - 1), each in its own thread; returns when all are done."""
     workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    return results
 
 
 def main() -> None:
