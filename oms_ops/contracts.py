@@ -166,6 +166,8 @@ class OrderOut(BaseModel):
     approvals: list[ApprovalOut] = []
     version: int = 1
     versions: list[OrderVersionSummary] = []  # empty until the order is first amended
+    requested_delivery_date: date | None = None  # set (or changed) by an amendment
+    customer_po: str | None = None  # the customer's purchase-order reference
 
 
 class OrderSummary(BaseModel):
@@ -395,8 +397,14 @@ class AmendLineIn(BaseModel):
 
 
 class AmendmentIn(BaseModel):
-    lines: list[AmendLineIn] = Field(min_length=1)
+    """The order's lines as they should be (None keeps them) and header fields to change (None keeps a
+    field; an empty note or PO reference clears it)."""
+
+    lines: list[AmendLineIn] | None = Field(default=None, min_length=1)
     reason: str
+    requested_delivery_date: date | None = None
+    note: str | None = None
+    customer_po: str | None = None
 
 
 class OrderVersionLineOut(BaseModel):
@@ -426,6 +434,8 @@ class OrderVersionOut(BaseModel):
     external_ref: str | None = None
     note: str | None = None
     currency: str = "CNY"
+    requested_delivery_date: date | None = None
+    customer_po: str | None = None
     subtotal: Decimal
     tax_total: Decimal
     total: Decimal

@@ -12,7 +12,7 @@ from pipelines.defs.oms.assets import oms_snapshot
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 from pipelines.defs.publish.assets import marts_publish
 from pipelines.defs.publish.checks import published_orders_match_snapshot
-from pipelines.defs.publish.schedules import hourly_refresh, refresh_marts
+from pipelines.defs.publish.schedules import hourly_refresh, nightly_refresh, refresh_marts
 from pipelines.defs.writeback.assets import planning_writeback
 
 
@@ -25,7 +25,7 @@ defs = dg.Definitions(
     assets=[oms_snapshot, oms_dbt_models, marts_publish, planning_writeback],
     asset_checks=[published_orders_match_snapshot],
     jobs=[refresh_marts, import_channel_file_job],
-    schedules=[hourly_refresh],
+    schedules=[hourly_refresh, nightly_refresh],
     sensors=[inbox_sensor],
     resources=resources(),
 )

@@ -86,17 +86,21 @@ def multiselect_filter(label: str, options: tuple[str, ...], key: str, placehold
 
 
 def date_range_filter(first_day: date, last_day: date, locale: str, key: str = DATES) -> tuple[date, date]:
-    """The global date range within the published days; by default the last DEFAULT_DAYS of them."""
+    """The global date range within the published days; by default the last DEFAULT_DAYS of them.
+
+    Until the user changes it (here or on another decision page: the choice is then kept under KEPT + key), the
+    default follows the data: a new publish with later days moves it on while the page stays open.
+    """
 
     def clamp(kept: Any) -> tuple[date, ...]:
         days = tuple(min(max(day, first_day), last_day) for day in kept)
         return days if days else (first_day, last_day)
 
-    _restore(key, clamp)
-    if key in st.session_state:
-        st.session_state[key] = clamp(st.session_state[key])
-    else:
+    if KEPT + key not in st.session_state:
         st.session_state[key] = (max(first_day, last_day - timedelta(days=DEFAULT_DAYS - 1)), last_day)
+    else:
+        _restore(key, clamp)
+        st.session_state[key] = clamp(st.session_state[key])
     chosen = st.sidebar.date_input(
         "Dates",
         min_value=first_day,

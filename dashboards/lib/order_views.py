@@ -145,6 +145,7 @@ class LineEdit:
     quantity: int
     unit_price: str | None = None  # None: the role may not change it
     discount_pct: str | None = None
+    warehouse: str | None = None  # None: where it is
 
 
 def amendment_lines(
@@ -165,6 +166,8 @@ def amendment_lines(
         discount = _number(edit.discount_pct, f"The discount of line {edit.line_no}")
         if discount is not None and discount != line.discount_pct:
             amended["discount_pct"] = str(discount)
+        if edit.warehouse and edit.warehouse != line.warehouse:
+            amended["warehouse"] = edit.warehouse
         lines.append(amended)
     if add_sku.strip() and add_quantity > 0:
         added: dict[str, object] = {"sku": add_sku.strip().upper(), "quantity": add_quantity}
@@ -172,6 +175,48 @@ def amendment_lines(
             added["warehouse"] = add_warehouse.strip().upper()
         lines.append(added)
     return lines
+
+
+def lines_unchanged(order: OrderOut, lines: list[dict[str, object]]) -> bool:
+    """Whether the amended lines are the order's lines as they are (then only the header changes)."""
+    unchanged = [{"line_no": ln.line_no, "sku": ln.sku, "quantity": ln.quantity} for ln in order.lines]
+    return lines == unchanged
+
+
+@dataclass(frozen=True)
+class HeaderEdit:
+    """Header fields to change (None keeps one; an empty note or PO reference clears it)."""
+
+    requested_delivery_date: date | None = None
+    note: str | None = None
+    customer_po: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.requested_delivery_date, self.note, self.customer_po))
+
+
+def header_changes(order: OrderOut, delivery: date | None, note: str | None, customer_po: str | None) -> HeaderEdit:
+    """The header fields the clerk changed: a new delivery date, or a note or PO reference that differs from the
+    order's (an emptied one is sent empty, which clears it)."""
+
+    def changed(typed: str | None, current: str | None) -> str | None:
+        return typed.strip() if typed is not None and typed.strip() != (current or "") else None
+
+    return HeaderEdit(
+        delivery if delivery is not None and delivery != order.requested_delivery_date else None,
+        changed(note, order.note),
+        changed(customer_po, order.customer_po),
+    )
+
+
+def header_caption(order: OrderOut | OrderVersionOut) -> str:
+    """'Requested delivery 2026-12-04 · customer PO PO-118', or '' when neither is set."""
+    parts = []
+    if order.requested_delivery_date:
+        parts.append(f"Requested delivery {order.requested_delivery_date.isoformat()}")
+    if order.customer_po:
+        parts.append(f"customer PO {order.customer_po}")
+    return " · ".join(parts)
 
 
 def _number(text: str | None, what: str) -> Decimal | None:

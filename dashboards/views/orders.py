@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboards.lib import formatting, order_views, session
+from dashboards.lib import catalog, formatting, order_views, session
 from dashboards.lib.approval_views import approval_rows
 from dashboards.lib.navigation import ORDERS
 from dashboards.lib.order_views import PAGE_SIZE, PAYMENT_METHODS, STATUSES, OrderFilter
@@ -88,9 +88,16 @@ def amend(order: OrderOut) -> None:
             int(state.get(f"orders_amend_qty_{number}_{line.line_no}", line.quantity)),
             state.get(f"orders_amend_price_{number}_{line.line_no}"),
             state.get(f"orders_amend_discount_{number}_{line.line_no}"),
+            state.get(f"orders_amend_warehouse_{number}_{line.line_no}"),
         )
         for line in order.lines
     ]
+    header = order_views.header_changes(
+        order,
+        state.get(f"orders_amend_delivery_{number}"),
+        state.get(f"orders_amend_note_{number}"),
+        state.get(f"orders_amend_po_{number}"),
+    )
     try:
         lines = order_views.amendment_lines(
             order,
@@ -106,9 +113,18 @@ def amend(order: OrderOut) -> None:
         state[NOTICE_KEY] = ("error", "An order needs at least one line; to drop all of it, cancel it.")
         return
     reason = state.get("orders_amend_reason", "")
+    # Only the header changed: send no lines, so the lines, stock and approvals stay as they are.
+    sent = None if header and order_views.lines_unchanged(order, lines) else lines
     act(
         f"Order {number} is amended.",
-        lambda: client.amend_order(number, lines, reason),
+        lambda: client.amend_order(
+            number,
+            sent,
+            reason,
+            requested_delivery_date=header.requested_delivery_date,
+            note=header.note,
+            customer_po=header.customer_po,
+        ),
         ("orders_amend_reason", "orders_amend_add_sku"),
     )
     if state.get(NOTICE_KEY, ("",))[0] == "success":
@@ -118,14 +134,24 @@ def amend(order: OrderOut) -> None:
 def amend_form(order: OrderOut) -> None:
     number = order.order_number
     prices, discounts = may(user.roles, Action.CHANGE_PRICES), may(user.roles, Action.GIVE_DISCOUNT)
+    codes = [w.warehouse_code for w in catalog.warehouses(settings.base_url, user.token)]
     with st.form("orders_amend", border=True):
         st.markdown(f"Amend the order (version {order.version + 1}); a quantity of 0 removes the line")
         for line in order.lines:
-            label_col, qty_col, price_col, discount_col = st.columns([3, 2, 2, 2])
+            label_col, qty_col, warehouse_col, price_col, discount_col = st.columns([3, 2, 2, 2, 2])
             shipped = f", {line.shipped_quantity} shipped" if line.shipped_quantity else ""
-            label_col.markdown(f"{line.line_no}. {line.sku} from {line.warehouse}{shipped}")
+            label_col.markdown(f"{line.line_no}. {line.sku}{shipped}")
             qty_col.number_input(
                 "Quantity", min_value=0, value=line.quantity, step=1, key=f"orders_amend_qty_{number}_{line.line_no}"
+            )
+            choices = codes if line.warehouse in codes else [line.warehouse, *codes]
+            warehouse_col.selectbox(
+                "Ships from",
+                choices,
+                index=choices.index(line.warehouse),
+                disabled=bool(line.shipped_quantity),  # a line that has shipped stays where it shipped from
+                help="Another warehouse reserves the line there and releases it here, if it has the stock.",
+                key=f"orders_amend_warehouse_{number}_{line.line_no}",
             )
             if prices:
                 price_col.text_input(
@@ -139,6 +165,16 @@ def amend_form(order: OrderOut) -> None:
         sku_col.text_input("Add SKU", key="orders_amend_add_sku")
         add_qty_col.number_input("Quantity to add", min_value=0, value=0, step=1, key="orders_amend_add_qty")
         warehouse_col.text_input("From warehouse", key="orders_amend_add_warehouse", placeholder="Automatic")
+        delivery_col, po_col, note_col = st.columns([2, 2, 3])
+        delivery_col.date_input(
+            "Requested delivery",
+            value=order.requested_delivery_date,
+            min_value=min(date.today(), order.requested_delivery_date or date.today()),
+            format="YYYY-MM-DD",
+            key=f"orders_amend_delivery_{number}",
+        )
+        po_col.text_input("Customer PO", value=order.customer_po or "", key=f"orders_amend_po_{number}")
+        note_col.text_input("Note", value=order.note or "", key=f"orders_amend_note_{number}")
         st.text_input("Why amend?", key="orders_amend_reason")
         st.form_submit_button("Save amendment", key="orders_amend_submit", on_click=amend, args=(order,))
 
@@ -225,6 +261,8 @@ subtotal_col, tax_col, total_col = st.columns(3)
 subtotal_col.metric("Subtotal", formatting.money(order.subtotal, settings.locale, order.currency))
 tax_col.metric("Tax", formatting.money(order.tax_total, settings.locale, order.currency))
 total_col.metric("Total", formatting.money(order.total, settings.locale, order.currency))
+if order_views.header_caption(order):
+    st.markdown(order_views.header_caption(order))
 if order.note:
     st.markdown(f"**Note:** {order.note}")
 st.dataframe(order_views.line_rows(order, settings.locale), hide_index=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from oms_ops import contracts as c
 from oms_ops.api.deps import DB, AppSettings, CurrentActor, bearer_token
+from oms_ops.api.respond import model_response
 from oms_ops.domain.errors import InvalidInput
 from oms_ops.domain.roles import Action, require
 from oms_ops.services import auth, bulk, catalog, orders, pipeline, snapshot, stock
@@ -55,14 +56,14 @@ def create_user(body: c.NewUser, actor: CurrentActor, db: DB) -> c.UserOut:
     return c.UserOut.model_validate(user)
 
 
-@router.post("/orders", tags=["orders"], status_code=status.HTTP_201_CREATED)
-def place_order(body: c.NewOrder, actor: CurrentActor, db: DB) -> c.OrderOut:
+@router.post("/orders", tags=["orders"], status_code=status.HTTP_201_CREATED, response_model=c.OrderOut)
+def place_order(body: c.NewOrder, actor: CurrentActor, db: DB) -> Response:
     lines = [
         orders.LineRequest(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct)
         for line in body.lines
     ]
     placed = orders.place_order(db, actor, body.customer_code, lines, body.channel, body.external_ref, body.note)
-    return c.OrderOut.model_validate(placed)
+    return model_response(c.OrderOut, placed, status.HTTP_201_CREATED)
 
 
 @router.get("/orders", tags=["orders"])

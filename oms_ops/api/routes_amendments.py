@@ -8,7 +8,7 @@ from oms_ops import contracts as c
 from oms_ops.api.deps import DB, CurrentActor
 from oms_ops.api.routes import ERRORS
 from oms_ops.api.routes_fulfilment import NO_SUCH_ORDER
-from oms_ops.domain.amendments import AmendedLine
+from oms_ops.domain.amendments import AmendedLine, HeaderChange
 from oms_ops.services import amendments
 
 router = APIRouter(prefix="/api/v1/orders/{order_number}", tags=["amendments"], responses={**ERRORS, **NO_SUCH_ORDER})
@@ -16,12 +16,18 @@ router = APIRouter(prefix="/api/v1/orders/{order_number}", tags=["amendments"], 
 
 @router.post("/amendments", status_code=status.HTTP_201_CREATED)
 def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db: DB) -> c.OrderOut:
-    """Make `lines` the order's lines, as its next version; stock reservations follow in the same transaction."""
-    lines = [
-        AmendedLine(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct, line.line_no)
-        for line in body.lines
-    ]
-    return c.OrderOut.model_validate(amendments.amend_order(db, actor, order_number, lines, body.reason))
+    """Make `lines` the order's lines (left out: kept as they are) and change the header fields given, as its
+    next version; stock reservations follow in the same transaction."""
+    lines = (
+        None
+        if body.lines is None
+        else [
+            AmendedLine(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct, line.line_no)
+            for line in body.lines
+        ]
+    )
+    header = HeaderChange(body.requested_delivery_date, body.note, body.customer_po)
+    return c.OrderOut.model_validate(amendments.amend_order(db, actor, order_number, lines, body.reason, header))
 
 
 @router.get("/versions/{version}")

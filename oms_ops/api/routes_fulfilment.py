@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from oms_ops import contracts as c
 from oms_ops.api.deps import DB, CurrentActor
+from oms_ops.api.respond import model_response
 from oms_ops.api.routes import ERRORS
 from oms_ops.services import fulfilment
 
@@ -21,10 +22,11 @@ def record_payment(order_number: str, body: c.PaymentIn, actor: CurrentActor, db
     return c.OrderOut.model_validate(order)
 
 
-@router.post("/shipments", status_code=status.HTTP_201_CREATED)
-def ship_order(order_number: str, body: c.ShipmentIn, actor: CurrentActor, db: DB) -> c.OrderOut:
+@router.post("/shipments", status_code=status.HTTP_201_CREATED, response_model=c.OrderOut)
+def ship_order(order_number: str, body: c.ShipmentIn, actor: CurrentActor, db: DB) -> Response:
     lines = [(line.line_no, line.quantity) for line in body.lines]
-    return c.OrderOut.model_validate(fulfilment.ship_order(db, actor, order_number, lines, body.warehouse, body.note))
+    shipped = fulfilment.ship_order(db, actor, order_number, lines, body.warehouse, body.note)
+    return model_response(c.OrderOut, shipped, status.HTTP_201_CREATED)
 
 
 @router.post("/cancel")

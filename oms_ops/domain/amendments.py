@@ -8,9 +8,11 @@ current line not named is removed. A line never goes below what has already ship
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from oms_ops.domain import lifecycle
 from oms_ops.domain.errors import InvalidInput, InvalidTransition, Shortage
@@ -214,15 +216,46 @@ def as_whole_order(short: Sequence[Shortage], current: Sequence[CurrentLine]) ->
     ]  # fmt: skip
 
 
-def check_total_against_paid(order_number: str, total: Decimal, paid: Decimal) -> None:
-    """Refunds outside cancellation come with invoices (a later issue); until then a total never drops below
-    what the customer has paid."""
-    if total < paid:
-        raise InvalidInput(
-            f"Order {order_number} has {paid} paid already; the amended total {total} would be below it."
-            " Keep the total at or above what was paid, or cancel the order.",
-            field="lines",
-        )
+def overpaid(total: Decimal, paid: Decimal) -> Decimal:
+    """What the customer paid beyond the amended total (never negative): a refund due, as on cancellation."""
+    return max(Decimal(0), paid - total)
+
+
+@dataclass(frozen=True)
+class HeaderChange:
+    """Header fields an amendment changes besides the lines. None keeps the field; an empty text clears it."""
+
+    requested_delivery_date: date | None = None
+    note: str | None = None
+    customer_po: str | None = None
+
+
+NOTE_MAX = 500
+PO_MAX = 64
+
+
+def header_changes(current: Mapping[str, Any], change: HeaderChange | None, today: date) -> dict[str, Any]:
+    """The header fields that change, with their new values (None clears a text); checked first."""
+    if change is None:
+        return {}
+    wanted: dict[str, Any] = {}
+    if change.requested_delivery_date is not None:
+        if change.requested_delivery_date < today:
+            raise InvalidInput(
+                f"The requested delivery date {change.requested_delivery_date.isoformat()} is in the past;"
+                f" give {today.isoformat()} or a later day.",
+                field="requested_delivery_date",
+            )
+        wanted["requested_delivery_date"] = change.requested_delivery_date
+    for name, text, most in (("note", change.note, NOTE_MAX), ("customer_po", change.customer_po, PO_MAX)):
+        if text is None:
+            continue
+        text = text.strip()
+        if len(text) > most:
+            what = "A note" if name == "note" else "A customer PO reference"
+            raise InvalidInput(f"{what} has at most {most} characters, not {len(text)}.", field=name)
+        wanted[name] = text or None
+    return {k: v for k, v in wanted.items() if v != current.get(k)}
 
 
 def status_after_amendment(current: str, routed: Status, settled: bool) -> list[Status]:

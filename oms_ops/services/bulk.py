@@ -19,8 +19,10 @@ from oms_ops.domain.fulfilment import PaymentMethod
 from oms_ops.domain.history import HISTORY_STATUSES, status_path
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.roles import Action, require
+from oms_ops.services import stock_watch
 from oms_ops.services.actor import Actor
-from oms_ops.store.database import Database
+from oms_ops.store import queries
+from oms_ops.store.database import Database, forget
 
 MOVEMENTS = ("receipt", "shipment", "adjustment", "transfer_out", "transfer_in")
 SHOWN_PROBLEMS = 5
@@ -105,7 +107,7 @@ def _check_keys_unique(cur: duckdb.DuckDBPyConnection, spec: Entity) -> None:
 
 
 def _load_warehouses(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
-    return _count(
+    loaded = _count(
         cur.execute(
             "insert into warehouses (warehouse_code, name, region, city)"
             " select warehouse_code, name, region, city from incoming"
@@ -113,6 +115,8 @@ def _load_warehouses(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
             " city = excluded.city"
         )
     )
+    forget(queries.WAREHOUSES)
+    return loaded
 
 
 def _load_products(cur: duckdb.DuckDBPyConnection, actor: Actor) -> int:
@@ -408,13 +412,17 @@ def _rebuild_levels(cur: duckdb.DuckDBPyConnection, affected_sql: str) -> None:
     ).fetchall()
     if broken:
         raise InsufficientStock([Shortage(sku, wh, int(res), int(on_hand)) for wh, sku, on_hand, res in broken])
+    now = datetime.now(UTC)
     cur.execute(
         "insert into stock_levels (warehouse_code, sku, on_hand, reserved, updated_at)"
         " select warehouse_code, sku, on_hand, reserved, ? from rebuilt"
         " on conflict (warehouse_code, sku) do update set on_hand = excluded.on_hand,"
         " reserved = excluded.reserved, updated_at = excluded.updated_at",
-        [datetime.now(UTC)],
+        [now],
     )
+    # Safety-stock alerts open (or close) after a load as after any other stock change; only the
+    # locations with a stock policy are looked at, in one statement.
+    stock_watch.after_stock_change(cur, cur.execute("select warehouse_code, sku from rebuilt").fetchall(), now)
     cur.execute("drop table rebuilt")
 
 

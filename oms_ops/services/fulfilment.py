@@ -73,13 +73,18 @@ def ship_order(
     warehouse: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
-    """Ship (line_no, quantity) pairs, or everything left (from one warehouse); the rest stays reserved."""
+    """Ship (line_no, quantity) pairs, or everything left (from one warehouse); the rest stays reserved.
+
+    The order is read once, before the shipment, and the answer is that view with the shipment applied
+    (shipped quantities, status, the new events): no read-back inside the write lock.
+    """
     require(actor.roles, Action.SHIP_ORDER)
     with db.transaction() as cur:
-        head = _head(cur, order_number)
-        if head["status"] not in SHIPPABLE:
-            lifecycle.check_move(head["status"], Status.SHIPPED)  # says what the order may do instead
-        states = fq.line_states(cur, order_number)
+        order = order_view(cur, order_number)  # NotFound when there is no such order
+        status = order["status"]
+        if status not in SHIPPABLE:
+            lifecycle.check_move(status, Status.SHIPPED)  # says what the order may do instead
+        states = [_state(line) for line in order["lines"]]
         plan = f.plan_shipment(states, lines, warehouse)
         taken = f.stock_taken(states, plan)
         now = datetime.now(UTC)
@@ -89,12 +94,13 @@ def ship_order(
         reason = f"shipment {shipment_id}" + (f": {note}" if note else "")
         queries.write_ledger(cur, now, "shipment", taken, -1, -1, order_number, actor.username, reason)
         target = lifecycle.status_after_shipment(f.remaining_total(states) - sum(plan.values()))
-        moves = [] if target == head["status"] else [target]
+        moves = [] if target == status else [target]
         if target is Status.SHIPPED:
-            settled = fq.paid_total(cur, order_number) >= head["total"]
-            moves += lifecycle.moves_after_settlement(target, settled)
-        _move(cur, order_number, head["status"], moves, actor, reason, now)
-        return order_view(cur, order_number)
+            moves += lifecycle.moves_after_settlement(target, order["paid_total"] >= order["total"])
+        _move(cur, order_number, status, moves, actor, reason, now)
+    for line in order["lines"]:
+        line["shipped_quantity"] += plan.get(line["line_no"], 0)
+    return _moved(order, moves, actor, reason, now)
 
 
 def cancel_order(db: Database, actor: Actor, order_number: str, reason: str) -> dict[str, Any]:
@@ -183,6 +189,27 @@ def _head(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
     if head is None:
         raise NotFound(f"There is no order {order_number}.", field="order_number")
     return head
+
+
+def _state(line: dict[str, Any]) -> f.LineState:
+    """A line of an order view as fulfilment sees it."""
+    return f.LineState(
+        line["line_no"], line["sku"], line["warehouse"], line["quantity"], line["shipped_quantity"], line["line_total"]
+    )
+
+
+def _moved(
+    order: dict[str, Any], targets: Sequence[Status], actor: Actor, reason: str | None, now: datetime
+) -> dict[str, Any]:
+    """An order view with the moves `_move` just wrote: its status and the new events at the end of its timeline."""
+    current = order["status"]
+    for target in targets:
+        event = {"from_status": current, "to_status": target.value, "actor": actor.username, "reason": reason}
+        order["events"].append({**event, "occurred_at": now})
+        current = target.value
+    if targets:
+        order.update(status=current, updated_at=now)
+    return order
 
 
 def _reason(reason: str | None) -> str:

@@ -45,15 +45,18 @@ def place_order(
     """
     require(actor.roles, Action.PLACE_ORDER)
     check_lines(actor, lines)
+    # Master data is read before taking the write lock (other writers go on meanwhile); what must not
+    # change under the order, the stock, is only ever read and reserved inside it.
+    with db.reading() as cur:
+        customer = queries.customer(cur, customer_code)
+        products = queries.products_by_sku(cur, [line.sku for line in lines])
     with db.transaction() as cur:
         if external_ref:
             existing = queries.order_number_by_external_ref(cur, channel, external_ref)
             if existing:
                 return _order(cur, existing)
-        customer = queries.customer(cur, customer_code)
         if customer is None:
             raise InvalidInput(f"Unknown customer {customer_code}.", field="customer_code")
-        products = queries.products_by_sku(cur, [line.sku for line in lines])
         warehouses = _resolve_warehouses(cur, lines, customer["region"])
         for i, line in enumerate(lines):
             if line.sku not in products:
@@ -227,7 +230,26 @@ def get_order(db: Database, actor: Actor, order_number: str) -> dict[str, Any]:
         return _order(cur, order_number)
 
 
+# An order's history in one statement (a statement costs about as much as the little it reads here):
+# its events, the units shipped per line, and how many payments, refunds, approval requests and
+# versions it has; those lists are then read only when there are any.
+HISTORY = """
+    select 'event' as kind, event_id as id, from_status, to_status, actor, reason, null::bigint as n, occurred_at
+    from order_events where order_number = $1
+    union all
+    select 'shipped', line_no, null, null, null, null, sum(quantity), null
+    from shipment_lines where order_number = $1 group by line_no
+    union all select 'payments', null, null, null, null, null, count(*), null from payments where order_number = $1
+    union all select 'refunds', null, null, null, null, null, count(*), null from refunds where order_number = $1
+    union all select 'approvals', null, null, null, null, null, count(*), null
+    from approval_requests where order_number = $1
+    union all select 'versions', null, null, null, null, null, count(*), null
+    from order_versions where order_number = $1
+"""
+
+
 def _order(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
+    """The whole order view: header, lines, timeline, approvals, versions, payments and refunds."""
     cur.execute(
         "select o.*, c.name as customer_name from orders o left join customers c using (customer_code)"
         " where order_number = ?",
@@ -244,15 +266,20 @@ def _order(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
         [order_number],
     )
     order["lines"] = rows_as_dicts(cur)
-    cur.execute(
-        "select from_status, to_status, actor, reason, occurred_at from order_events"
-        " where order_number = ? order by occurred_at, event_id",
-        [order_number],
-    )
-    order["events"] = rows_as_dicts(cur)
-    order["approvals"] = approval_queries.requests_of_order(cur, order_number)
-    amendment_queries.add_versions(cur, order)
-    return fulfilment_queries.add_settlement(cur, order)
+    history = cur.execute(HISTORY, [order_number]).fetchall()
+    events = sorted((row for row in history if row[0] == "event"), key=lambda row: (row[7], row[1]))
+    order["events"] = [
+        {"from_status": a, "to_status": b, "actor": c, "reason": d, "occurred_at": at}
+        for _, _, a, b, c, d, _, at in events
+    ]
+    shipped = {int(row[1]): int(row[6]) for row in history if row[0] == "shipped"}
+    counts = {row[0]: int(row[6]) for row in history if row[0] not in ("event", "shipped")}
+    order["approvals"] = approval_queries.requests_of_order(cur, order_number) if counts["approvals"] else []
+    if counts["versions"]:
+        amendment_queries.add_versions(cur, order)
+    else:
+        order.update(versions=[], version=1)  # what add_versions gives an order never amended
+    return fulfilment_queries.add_settlement(cur, order, shipped, counts["payments"] > 0, counts["refunds"] > 0)
 
 
 def list_orders(

@@ -9,7 +9,9 @@ it, so the next fall alerts again: one alert and one outbox message per crossing
 The suggested reorder quantity is `domain.stock_ops.suggested_reorder`: enough to bring available
 plus inbound (open expected receipts, transfers in transit) up to max(reorder point, 2 x safety stock).
 
-Placing an order calls this on its hot path, so when nothing crosses it costs one read.
+Placing an order calls this on its hot path: locations without a stock policy cannot cross (the
+set of policy locations is remembered between transactions), so for them it reads nothing; else one read
+when nothing crosses.
 """
 
 from __future__ import annotations
@@ -30,7 +32,11 @@ def after_stock_change(cur: duckdb.DuckDBPyConnection, locations: Collection[tup
     """Open an alert (and an outbox message to the warehouse) where available fell below safety stock."""
     if not locations:
         return
-    crossings = q.crossings(cur, list(locations))
+    watched = q.policy_locations(cur)
+    locations = [(wh, sku) for wh, sku in locations if (wh, sku) in watched]
+    if not locations:
+        return
+    crossings = q.crossings(cur, locations)
     if not crossings:
         return
     to_close = [c["alert_id"] for c in crossings if c["alert_id"] is not None]

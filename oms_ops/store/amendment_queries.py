@@ -1,9 +1,17 @@
-"""The SQL of amendments and order versions, parameterised, on a cursor inside the caller's transaction."""
+"""The SQL of amendments and order versions, parameterised, on a cursor inside the caller's transaction.
+
+An amendment reads with single-table statements (the order, its lines, what shipped of them, its version,
+what was paid and refunded, its customer, the products and stock it needs) and writes set-based: one
+guarded statement for every reservation it moves, one ledger insert, only the lines that changed, one
+update of the order and one insert of its versions. Its answer is built from what it wrote, plus the
+events, approvals and versions read after the commit, outside the write lock.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,66 +20,215 @@ import duckdb
 from oms_ops.domain.amendments import CurrentLine
 from oms_ops.store.database import rows_as_dicts
 
-# Amendable orders are never shipped or completed, so what has shipped of a line is its shipment lines.
-CURRENT_LINES = """
-    select l.line_no, l.sku, l.warehouse_code, l.quantity, coalesce(s.shipped, 0) as shipped, l.unit_price,
-           l.discount_pct, l.unit_cost, l.tax_rate, l.line_net, l.line_tax, l.line_total
-    from order_lines l left join (
-        select line_no, sum(quantity) as shipped from shipment_lines where order_number = ? group by line_no
-    ) s using (line_no)
-    where l.order_number = ?
-    order by l.line_no
-"""
 VERSION_LINE_KEYS = ("line_no", "sku", "warehouse", "quantity", "unit_price", "discount_pct", "tax_rate",
                      "line_net", "line_tax", "line_total")  # fmt: skip
 MONEY_KEYS = frozenset(VERSION_LINE_KEYS[4:])
+# What a version records of the order's header besides its lines (dates as ISO text).
+HEADER_KEYS = ("customer_code", "channel", "external_ref", "note", "currency", "requested_delivery_date", "customer_po")
+# The header columns an amendment may change (a whitelist: their names go into SQL text).
+CHANGEABLE = frozenset({"requested_delivery_date", "note", "customer_po"})
+
+# Measured here (DuckDB 2.0, 2 CPUs): a read of one table by key costs ~0.5 ms, while a statement that joins
+# four tables or gathers them in subqueries costs 3-10 ms, nearly all of it planning. So an amendment reads
+# with single-table statements and joins in Python.
 
 
-def order_for_amendment(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any] | None:
-    cur.execute(
-        "select *, coalesce((select max(version) from order_versions where order_number = ?), 1) as version,"
-        " coalesce((select sum(amount) from payments where order_number = ?), 0) as paid_total"
-        " from orders where order_number = ?",
-        [order_number] * 3,
-    )
+def amendment_head(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any] | None:
+    """The order's row, None when unknown."""
+    cur.execute("select * from orders where order_number = ?", [order_number])
     found = rows_as_dicts(cur)
     return found[0] if found else None
 
 
-def current_lines(cur: duckdb.DuckDBPyConnection, order_number: str) -> tuple[list[CurrentLine], list[tuple[Any, ...]]]:
-    """The lines as rules see them, and as a version records them (VERSION_LINE_KEYS order)."""
-    rows = cur.execute(CURRENT_LINES, [order_number, order_number]).fetchall()
-    lines = [
-        CurrentLine(int(no), sku, wh, int(qty), int(shipped), price, discount, cost)
-        for no, sku, wh, qty, shipped, price, discount, cost, *_ in rows
-    ]
-    recorded = [(no, sku, wh, qty, price, discount, *rest) for no, sku, wh, qty, _, price, discount, _, *rest in rows]
-    return lines, recorded
-
-
-def replace_lines(cur: duckdb.DuckDBPyConnection, order_number: str, rows: list[tuple[Any, ...]]) -> None:
-    """rows: (line_no, sku, warehouse, quantity, unit_price, discount_pct, tax_rate, unit_cost, net, tax, total)."""
-    cur.execute("delete from order_lines where order_number = ?", [order_number])
-    cur.execute(
-        "insert into order_lines (order_number, line_no, sku, warehouse_code, quantity, unit_price, discount_pct,"
-        " tax_rate, unit_cost, line_net, line_tax, line_total) values "
-        + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows)),
-        [v for row in rows for v in (order_number, *row)],
+def add_amendment_facts(cur: duckdb.DuckDBPyConnection, head: dict[str, Any]) -> dict[str, Any]:
+    """Add to the order's row its version, what was paid and refunded, its customer and its lines (dicts, with
+    what has shipped of each: amendable orders are never shipped or completed, so their shipment lines)."""
+    number = head["order_number"]
+    head["versions"] = versions(cur, number)
+    head["version"] = head["versions"][-1]["version"] if head["versions"] else 1
+    head["paid"] = _scalar(cur, "select sum(amount) from payments where order_number = ?", number) or Decimal(0)
+    head["refunded"] = Decimal(0)
+    if head["paid"]:  # refunds are only ever owed on what was paid
+        head["refunded"] = _scalar(cur, "select sum(amount) from refunds where order_number = ?", number) or Decimal(0)
+    cur.execute("select * from customers where customer_code = ?", [head["customer_code"]])
+    customers = rows_as_dicts(cur)
+    head["customer"] = customers[0] if customers else None
+    cur.execute(f"select {', '.join(LINE_COLUMNS)} from order_lines where order_number = ? order by line_no", [number])
+    lines = rows_as_dicts(cur)
+    shipped = dict(
+        cur.execute(
+            "select line_no, sum(quantity) from shipment_lines where order_number = ? group by line_no", [number]
+        ).fetchall()
     )
+    for line in lines:
+        line["shipped"] = int(shipped.get(line["line_no"], 0))
+    head["lines"] = lines
+    return head
 
 
-def set_totals(
-    cur: duckdb.DuckDBPyConnection, order_number: str, subtotal: Decimal, tax: Decimal, total: Decimal, now: datetime
-) -> None:
+def _scalar(cur: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> Any:
+    row = cur.execute(sql, list(params)).fetchone()
+    return row[0] if row else None
+
+
+def products(cur: duckdb.DuckDBPyConnection, skus: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What pricing, the gate and the answer need of each SKU."""
+    wanted = sorted(set(skus))
     cur.execute(
-        "update orders set subtotal = ?, tax_total = ?, total = ?, updated_at = ? where order_number = ?",
-        [subtotal, tax, total, now, order_number],
+        f"select sku, name, list_price, cost, tax_rate from products where sku in ({', '.join(['?'] * len(wanted))})",
+        wanted,
     )
+    return {row["sku"]: row for row in rows_as_dicts(cur)}
 
 
-def write_version(
+def available(cur: duckdb.DuckDBPyConnection, locations: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Available stock at each (warehouse, sku): one read by SKU, the locations picked here."""
+    skus = sorted({sku for _, sku in locations})
+    rows = cur.execute(
+        "select warehouse_code, sku, on_hand - reserved from stock_levels where sku in"
+        f" ({', '.join(['?'] * len(skus))})",
+        skus,
+    ).fetchall()
+    wanted = set(locations)
+    return {(wh, sku): int(qty) for wh, sku, qty in rows if (wh, sku) in wanted}
+
+
+def current_lines(head: Mapping[str, Any]) -> list[CurrentLine]:
+    """The lines as the rules see them."""
+    return [
+        CurrentLine(int(ln["line_no"]), ln["sku"], ln["warehouse_code"], int(ln["quantity"]), int(ln["shipped"]),
+                    ln["unit_price"], ln["discount_pct"], ln["unit_cost"])
+        for ln in head["lines"]
+    ]  # fmt: skip
+
+
+def recorded_lines(head: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The lines as a version records them (VERSION_LINE_KEYS order)."""
+    return [
+        (ln["line_no"], ln["sku"], ln["warehouse_code"], ln["quantity"], ln["unit_price"], ln["discount_pct"],
+         ln["tax_rate"], ln["line_net"], ln["line_tax"], ln["line_total"])
+        for ln in head["lines"]
+    ]  # fmt: skip
+
+
+def move_reservations(cur: duckdb.DuckDBPyConnection, change: Mapping[tuple[str, str], int], now: datetime) -> int:
+    """Reserve (positive) or release (negative) per location in one guarded statement; returns rows hit.
+
+    A location is hit only where that much is available to reserve, or that much is reserved to release.
+    One location (the usual amendment) is a plain keyed update, a third cheaper than a join on VALUES."""
+    if len(change) == 1:
+        (((wh, sku), qty),) = change.items()
+        row = cur.execute(
+            "update stock_levels set reserved = reserved + ?, updated_at = ? where warehouse_code = ? and sku = ?"
+            " and on_hand - reserved >= ? and reserved + ? >= 0",
+            [qty, now, wh, sku, qty, qty],
+        ).fetchone()
+        return int(row[0]) if row else 0
+    row = cur.execute(
+        "update stock_levels s set reserved = s.reserved + d.quantity, updated_at = ?"
+        f" from (values {', '.join(['(?, ?, ?)'] * len(change))}) d(warehouse_code, sku, quantity)"
+        " where s.warehouse_code = d.warehouse_code and s.sku = d.sku"
+        " and (case when d.quantity > 0 then s.on_hand - s.reserved >= d.quantity else s.reserved >= -d.quantity end)",
+        [now, *[v for (wh, sku), qty in change.items() for v in (wh, sku, qty)]],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def write_ledger(
     cur: duckdb.DuckDBPyConnection,
-    order: dict[str, Any],
+    now: datetime,
+    change: Mapping[tuple[str, str], int],
+    order_number: str,
+    actor: str,
+    reason: str,
+) -> None:
+    """One ledger row per location: a reservation (positive) or a release (negative) of reserved stock."""
+    rows = [
+        (now, wh, sku, "reservation" if qty > 0 else "release", 0, qty, order_number, actor, reason)
+        for (wh, sku), qty in change.items()
+    ]
+    cur.execute(
+        "insert into stock_ledger (occurred_at, warehouse_code, sku, movement, on_hand_delta, reserved_delta,"
+        " order_number, actor, reason) values " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows)),
+        [v for row in rows for v in row],
+    )
+
+
+LINE_COLUMNS = ("line_no", "sku", "warehouse_code", "quantity", "unit_price", "discount_pct", "tax_rate",
+                "unit_cost", "line_net", "line_tax", "line_total")  # fmt: skip
+
+
+def rewrite_lines(
+    cur: duckdb.DuckDBPyConnection, order_number: str, before: Sequence[Mapping[str, Any]], rows: list[tuple[Any, ...]]
+) -> None:
+    """Make `rows` (LINE_COLUMNS order) the order's lines, touching only those that changed."""
+    old = {ln["line_no"]: tuple(ln[k] for k in LINE_COLUMNS) for ln in before}
+    new = {row[0]: row for row in rows}
+    removed = [no for no in old if no not in new]
+    added = [row for no, row in new.items() if no not in old]
+    changed = [row for no, row in new.items() if no in old and old[no] != row]
+    if removed:
+        cur.execute(
+            "delete from order_lines where order_number = ? and line_no in (select unnest(?))", [order_number, removed]
+        )
+    if len(changed) == 1:
+        no, _, *rest = changed[0]
+        cur.execute(
+            "update order_lines set warehouse_code = ?, quantity = ?, unit_price = ?, discount_pct = ?, tax_rate = ?,"
+            " unit_cost = ?, line_net = ?, line_tax = ?, line_total = ? where order_number = ? and line_no = ?",
+            [*rest, order_number, no],
+        )
+    elif changed:
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(changed))
+        cur.execute(
+            "update order_lines l set warehouse_code = d.wh, quantity = d.qty, unit_price = d.price,"
+            " discount_pct = d.discount, tax_rate = d.rate, unit_cost = d.cost, line_net = d.net, line_tax = d.tax,"
+            f" line_total = d.total from (values {values}) d(no, wh, qty, price, discount, rate, cost, net, tax, total)"
+            " where l.order_number = ? and l.line_no = d.no",
+            [*[v for no, _, *rest in changed for v in (no, *rest)], order_number],
+        )
+    if added:
+        cur.execute(
+            f"insert into order_lines (order_number, {', '.join(LINE_COLUMNS)}) values "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(added)),
+            [v for row in added for v in (order_number, *row)],
+        )
+
+
+def update_order(
+    cur: duckdb.DuckDBPyConnection,
+    order_number: str,
+    totals: tuple[Decimal, Decimal, Decimal],
+    status: str,
+    header: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    """New totals, status and changed header fields (names from CHANGEABLE only), in one statement."""
+    columns = sorted(header)
+    if not set(columns) <= CHANGEABLE:
+        raise ValueError(f"not a changeable header column: {sorted(set(columns) - CHANGEABLE)}")
+    sets = "".join(f", {column} = ?" for column in columns)
+    cur.execute(
+        f"update orders set subtotal = ?, tax_total = ?, total = ?, status = ?, updated_at = ?{sets}"
+        " where order_number = ?",
+        [*totals, status, now, *[header[c] for c in columns], order_number],
+    )
+
+
+def insert_events(
+    cur: duckdb.DuckDBPyConnection, order_number: str, moves: Sequence[tuple[str, str]], actor: str, reason: str,
+    now: datetime,
+) -> None:  # fmt: skip
+    """`moves` as (from, to) status events, in order."""
+    cur.execute(
+        "insert into order_events (order_number, from_status, to_status, actor, reason, occurred_at) values "
+        + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(moves)),
+        [v for before, after in moves for v in (order_number, before, after, actor, reason, now)],
+    )
+
+
+def version_row(
+    order: Mapping[str, Any],
     version: int,
     created_by: str,
     created_at: datetime,
@@ -79,18 +236,53 @@ def write_version(
     status: str,
     lines: list[tuple[Any, ...]],
     totals: tuple[Decimal, Decimal, Decimal],
-) -> None:
-    """Record the order's header, `lines` (VERSION_LINE_KEYS order) and totals as version `version`."""
-    header = {k: order[k] for k in ("customer_code", "channel", "external_ref", "note", "currency")}
+) -> list[Any]:
+    """A row of order_versions: the order's header, `lines` (VERSION_LINE_KEYS order) and totals."""
+    header = {k: _plain(order.get(k)) for k in HEADER_KEYS}
     recorded = [
         {k: str(v) if k in MONEY_KEYS else v for k, v in zip(VERSION_LINE_KEYS, line, strict=True)} for line in lines
     ]
+    return [order["order_number"], version, created_by, created_at, reason, status, json.dumps(header),
+            json.dumps(recorded), *totals]  # fmt: skip
+
+
+def write_versions(cur: duckdb.DuckDBPyConnection, rows: Sequence[list[Any]]) -> None:
     cur.execute(
         "insert into order_versions (order_number, version, created_by, created_at, reason, status, header, lines,"
-        " subtotal, tax_total, total) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [order["order_number"], version, created_by, created_at, reason, status, json.dumps(header),
-         json.dumps(recorded), *totals],
-    )  # fmt: skip
+        " subtotal, tax_total, total) values " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows)),
+        [v for row in rows for v in row],
+    )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def events(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
+    cur.execute(
+        "select from_status, to_status, actor, reason, occurred_at from order_events where order_number = ?"
+        " order by occurred_at, event_id",
+        [order_number],
+    )
+    return rows_as_dicts(cur)
+
+
+def payments(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
+    cur.execute(
+        "select payment_id, method, amount, paid_on, reference, recorded_by, recorded_at from payments"
+        " where order_number = ? order by recorded_at, payment_id",
+        [order_number],
+    )
+    return rows_as_dicts(cur)
+
+
+def refunds(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
+    cur.execute(
+        "select refund_id, amount, status, reason, created_by, created_at from refunds"
+        " where order_number = ? order by created_at, refund_id",
+        [order_number],
+    )
+    return rows_as_dicts(cur)
 
 
 def versions(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:

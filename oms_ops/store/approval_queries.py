@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from oms_ops.domain.approvals import Rule
-from oms_ops.store.database import rows_as_dicts
+from oms_ops.store.database import forget, remembered, rows_as_dicts
 
 RULE_COLUMNS = "rule_id, name, condition_kind, threshold, level, roles, mode"
 
@@ -63,9 +63,17 @@ CREDIT_FIGURES = """
 """
 
 
+ACTIVE_RULES = "active_approval_rules"  # remembered between transactions; forgotten by insert_rule and update_rule
+
+
 def active_rules(cur: duckdb.DuckDBPyConnection) -> list[Rule]:
-    rows = cur.execute(f"select {RULE_COLUMNS} from approval_rules where is_active").fetchall()
-    return [Rule(int(i), n, k, Decimal(t), int(lv), tuple(r), m) for i, n, k, t, lv, r, m in rows]
+    """The active rules, read once and then remembered until a rule is added or changed."""
+
+    def load() -> tuple[Rule, ...]:
+        rows = cur.execute(f"select {RULE_COLUMNS} from approval_rules where is_active").fetchall()
+        return tuple(Rule(int(i), n, k, Decimal(t), int(lv), tuple(r), m) for i, n, k, t, lv, r, m in rows)
+
+    return list(remembered(ACTIVE_RULES, load))
 
 
 def exposure(
@@ -215,12 +223,14 @@ def insert_rule(cur: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> int:
         list(values.values()),
     ).fetchone()
     assert row is not None
+    forget(ACTIVE_RULES)
     return int(row[0])
 
 
 def update_rule(cur: duckdb.DuckDBPyConnection, rule_id: int, values: dict[str, Any]) -> None:
     assignments = ", ".join(f"{column} = ?" for column in values)
     cur.execute(f"update approval_rules set {assignments} where rule_id = ?", [*values.values(), rule_id])
+    forget(ACTIVE_RULES)
 
 
 # -- credit ------------------------------------------------------------------------------------

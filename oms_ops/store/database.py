@@ -8,15 +8,18 @@ collapse to ~60/s with second-long tails (see shared/design.md).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 MIGRATIONS_PACKAGE = "oms_ops.store.migrations"
+
+T = TypeVar("T")
 
 
 class Database:
@@ -27,6 +30,9 @@ class Database:
         # Global, so every cursor (a connection of its own) starts in UTC without a statement of its own.
         self._root.execute("set global TimeZone = 'UTC'")
         self._write_lock = threading.Lock()
+        # Slow-changing reads kept between write transactions (see `remembered`); only ever filled and
+        # emptied while holding the write lock, and emptied whole on a rollback.
+        self._memo: dict[str, Any] = {}
 
     def close(self) -> None:
         self._root.close()
@@ -47,14 +53,17 @@ class Database:
         """One write transaction: commits when the block ends, rolls back on any exception."""
         with self._write_lock:
             cursor = self.cursor()
+            token = _in_transaction.set(self)
             try:
                 cursor.execute("begin transaction")
                 yield cursor
                 cursor.execute("commit")
             except BaseException:
+                self._memo.clear()  # it may hold what this transaction wrote
                 cursor.execute("rollback")
                 raise
             finally:
+                _in_transaction.reset(token)
                 cursor.close()
 
     def migrate(self) -> list[str]:
@@ -74,7 +83,35 @@ class Database:
                     cur.execute(statement)
                 cur.execute("insert into schema_migrations (version) values (?)", [name])
             applied.append(name)
+        self._memo.clear()
         return applied
+
+
+_in_transaction: ContextVar[Database | None] = ContextVar("oms_write_transaction", default=None)
+
+
+def remembered(name: str, load: Callable[[], T]) -> T:
+    """`load()` once, then kept across write transactions until `forget(name)` (or any rollback).
+
+    For small, rarely edited data read on hot paths (active approval rules, locations with a stock
+    policy). Inside a write transaction only: every writer of that data must call `forget` in its own
+    transaction; outside one (a read cursor), `load()` runs every time.
+    """
+    db = _in_transaction.get()
+    if db is None:
+        return load()
+    if name not in db._memo:
+        db._memo[name] = load()
+    value: T = db._memo[name]
+    return value
+
+
+def forget(*names: str) -> None:
+    """Drop remembered values after writing what they were read from (inside the write transaction)."""
+    db = _in_transaction.get()
+    if db is not None:
+        for name in names:
+            db._memo.pop(name, None)
 
 
 def _migration_files() -> list[tuple[str, str]]:

@@ -14,18 +14,20 @@ from oms_ops.domain.fulfilment import LineState
 from oms_ops.store.database import rows_as_dicts
 
 # Shipped and completed orders have shipped everything, whether or not their shipments were recorded
-# here (orders loaded as history come with their stock movements only).
+# here (orders loaded as history come with their stock movements only). Shipped units are summed for
+# this order only, then joined (a correlated subquery per line costs several times as much).
 LINE_STATES = """
     select l.line_no, l.sku, l.warehouse_code, l.quantity,
-           case when o.status in ('shipped', 'completed') then l.quantity
-                else coalesce((select sum(s.quantity) from shipment_lines s
-                               where s.order_number = l.order_number and s.line_no = l.line_no), 0)
-           end as shipped,
+           case when o.status in ('shipped', 'completed') then l.quantity else coalesce(s.quantity, 0) end as shipped,
            l.line_total
-    from order_lines l join orders o using (order_number)
-    where l.order_number = ?
+    from order_lines l
+    join orders o on o.order_number = l.order_number
+    left join (select line_no, sum(quantity) as quantity from shipment_lines where order_number = $1 group by all) s
+        on s.line_no = l.line_no
+    where l.order_number = $1 and o.order_number = $1
     order by l.line_no
 """
+FULLY_SHIPPED = frozenset({"shipped", "completed"})
 
 
 def _rows(values: Mapping[tuple[str, str], int]) -> tuple[str, list[object]]:
@@ -49,7 +51,13 @@ def line_states(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[LineS
 
 
 def paid_total(cur: duckdb.DuckDBPyConnection, order_number: str) -> Decimal:
-    row = cur.execute("select coalesce(sum(amount), 0) from payments where order_number = ?", [order_number]).fetchone()
+    """What the customer has paid, net of refunds due or paid back (an amendment that lowers a paid order's
+    total records one)."""
+    row = cur.execute(
+        "select coalesce((select sum(amount) from payments where order_number = $n), 0)"
+        " - coalesce((select sum(amount) from refunds where order_number = $n), 0)",
+        {"n": order_number},
+    ).fetchone()
     return Decimal(row[0]) if row else Decimal(0)
 
 
@@ -162,27 +170,49 @@ def insert_outbox(
     )
 
 
-def add_settlement(cur: duckdb.DuckDBPyConnection, order: dict[str, Any]) -> dict[str, Any]:
-    """Add to an order view its payments, refunds, amounts paid and due, and units shipped per line."""
+def add_settlement(
+    cur: duckdb.DuckDBPyConnection,
+    order: dict[str, Any],
+    shipped: Mapping[int, int] | None = None,
+    has_payments: bool = True,
+    has_refunds: bool = True,
+) -> dict[str, Any]:
+    """Add to an order view its payments, refunds, amounts paid and due, and units shipped per line.
+
+    `shipped` (line_no -> units) and whether there are payments or refunds at all may be given by a
+    caller that read them already; lists known to be empty are not read.
+    """
     number = order["order_number"]
-    shipped = {ln.line_no: ln.shipped for ln in line_states(cur, number)}
+    if shipped is None:
+        shipped = dict(
+            cur.execute(
+                "select line_no, sum(quantity) from shipment_lines where order_number = ? group by all", [number]
+            ).fetchall()
+        )
     for line in order.get("lines", []):
-        line["shipped_quantity"] = shipped.get(line["line_no"], 0)
-    cur.execute(
-        "select payment_id, method, amount, paid_on, reference, recorded_by, recorded_at from payments"
-        " where order_number = ? order by recorded_at, payment_id",
-        [number],
-    )
-    order["payments"] = rows_as_dicts(cur)
-    cur.execute(
-        "select refund_id, amount, status, reason, created_by, created_at from refunds"
-        " where order_number = ? order by created_at, refund_id",
-        [number],
-    )
-    order["refunds"] = rows_as_dicts(cur)
+        everything = order["status"] in FULLY_SHIPPED
+        line["shipped_quantity"] = line["quantity"] if everything else int(shipped.get(line["line_no"], 0))
+    order["payments"] = []
+    if has_payments:
+        cur.execute(
+            "select payment_id, method, amount, paid_on, reference, recorded_by, recorded_at from payments"
+            " where order_number = ? order by recorded_at, payment_id",
+            [number],
+        )
+        order["payments"] = rows_as_dicts(cur)
+    order["refunds"] = []
+    if has_refunds:
+        cur.execute(
+            "select refund_id, amount, status, reason, created_by, created_at from refunds"
+            " where order_number = ? order by created_at, refund_id",
+            [number],
+        )
+        order["refunds"] = rows_as_dicts(cur)
     paid = sum((p["amount"] for p in order["payments"]), Decimal("0.00"))
     order["paid_total"] = paid
+    # What is due counts refunds owed back as not paid (an amendment that lowers a paid total records one).
+    refunded = sum((r["amount"] for r in order["refunds"]), Decimal("0.00"))
     order["balance_due"] = (
-        max(Decimal("0.00"), order["total"] - paid) if order["status"] != "cancelled" else Decimal("0.00")
+        max(Decimal("0.00"), order["total"] - paid + refunded) if order["status"] != "cancelled" else Decimal("0.00")
     )
     return order

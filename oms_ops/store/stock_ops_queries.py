@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from oms_ops.store.database import rows_as_dicts
+from oms_ops.store.database import forget, remembered, rows_as_dicts
 from oms_ops.store.fulfilment_queries import insert_outbox
 
 __all__ = ["insert_outbox"]
@@ -41,6 +41,18 @@ def _values(rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
 
 
 # -- alerts -------------------------------------------------------------------------------
+
+
+POLICY_LOCATIONS = "stock_policy_locations"  # remembered between transactions; forgotten by upsert_policy
+
+
+def policy_locations(cur: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
+    """The (warehouse, sku) pairs with a stock policy: the only ones an alert can open or close on."""
+
+    def load() -> frozenset[tuple[str, str]]:
+        return frozenset(cur.execute("select warehouse_code, sku from stock_policies").fetchall())
+
+    return remembered(POLICY_LOCATIONS, load)
 
 
 def crossings(cur: duckdb.DuckDBPyConnection, locations: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -138,6 +150,7 @@ def upsert_policy(
         " updated_at = excluded.updated_at",
         [warehouse, sku, safety_stock, reorder_point, lead_time_days, actor, now],
     )
+    forget(POLICY_LOCATIONS)
 
 
 def positions(cur: duckdb.DuckDBPyConnection, sku: str | None, warehouse: str | None) -> list[dict[str, Any]]:

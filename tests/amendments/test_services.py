@@ -178,11 +178,12 @@ def test_a_prepaid_order_lowered_to_what_was_paid_moves_on_to_ship(db):
     ]
 
 
-def test_a_total_below_what_was_paid_is_refused(db):
+def test_a_total_below_what_was_paid_records_a_refund_due_for_the_difference(db):
     order = place(db, customer="C-ACME")
     fulfilment.record_payment(db, FINANCE, order["order_number"], "cash", order["total"])
-    with pytest.raises(InvalidInput, match=r"has 113\.00 paid already; the amended total 56\.50 would be below it"):
-        amend(db, order, AmendedLine("WIDGET-BLUE", 5, line_no=1))
+    amended = amend(db, order, AmendedLine("WIDGET-BLUE", 5, line_no=1))
+    assert [(r["amount"], r["status"]) for r in amended["refunds"]] == [(Decimal("56.50"), "due")]
+    assert (amended["total"], amended["balance_due"]) == (Decimal("56.50"), Decimal("0.00"))
 
 
 def test_an_amendment_that_keeps_the_status_writes_a_version_but_no_status_event(db):

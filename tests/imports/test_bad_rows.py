@@ -109,3 +109,27 @@ def test_a_row_with_fewer_fields_than_the_header_is_quarantined_naming_the_first
 
     [kept] = quarantined(shared_shop, summary.import_id)
     assert (kept.field, kept.reason) == ("sku", "the row has 3 fields, the header 7")
+
+
+def test_the_raw_row_of_a_mapped_export_keeps_its_headers_date_and_other_columns_as_written(
+    shared_shop: RunningServer, tmp_path: Path
+) -> None:
+    text = (
+        "订单编号,下单时间,客户编码,商品编码,数量,单价,买家留言,店铺\n"
+        "TM-RAW,2026/03/01 14:30:00,C-NOBODY,BOLT-M8,30,,\"=1+2, 'x'\",旗舰店\n"
+    )
+    path = write(tmp_path, "raw_tm.csv", text, encoding="gbk")
+
+    summary = run_import(shared_shop, path, "cn_marketplace")
+
+    [kept] = quarantined(shared_shop, summary.import_id)
+    assert json.loads(kept.raw or "{}") == {
+        "订单编号": "TM-RAW",
+        "下单时间": "2026/03/01 14:30:00",
+        "客户编码": "C-NOBODY",
+        "商品编码": "BOLT-M8",
+        "数量": "30",
+        "单价": "",
+        "买家留言": "=1+2, 'x'",
+        "店铺": "旗舰店",
+    }

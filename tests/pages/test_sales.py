@@ -27,6 +27,7 @@ from tests.pages.decision_marts_files import (
     SalesLine,
     publish_decision_marts,
     publish_sales_marts,
+    sales_lines,
 )
 
 
@@ -366,3 +367,26 @@ def test_a_week_and_a_bar_together_narrow_the_lines_to_both(stub: type[StubServe
     at.selectbox(key="sales_drill_period").set_value(date(2026, 3, 30)).run()
 
     assert [row["Customer"] for row in drilled_rows(at)] == ["C-INITECH", "C-GLOBEX"]
+
+
+def test_the_default_date_range_moves_to_a_new_publish_while_the_page_stays_open(
+    stub: type[StubServer], tmp_path: Path
+) -> None:
+    at = published_sales_page(tmp_path)
+    next_day = (date(2026, 4, 1), "SO-A20260401", "manual", ACME, WIDGET, 10, Decimal("100.00"))
+
+    publish_sales_marts(tmp_path, datetime.now(UTC), [*sales_lines(), next_day])
+    at.run()
+
+    assert at.date_input(key="decision_dates").value == (date(2026, 1, 2), date(2026, 4, 1))
+
+
+def test_a_date_range_the_user_chose_stays_after_a_new_publish(stub: type[StubServer], tmp_path: Path) -> None:
+    at = published_sales_page(tmp_path)
+    at.date_input(key="decision_dates").set_value((date(2026, 2, 1), date(2026, 2, 28))).run()
+    next_day = (date(2026, 4, 1), "SO-A20260401", "manual", ACME, WIDGET, 10, Decimal("100.00"))
+
+    publish_sales_marts(tmp_path, datetime.now(UTC), [*sales_lines(), next_day])
+    at.run()
+
+    assert at.date_input(key="decision_dates").value == (date(2026, 2, 1), date(2026, 2, 28))

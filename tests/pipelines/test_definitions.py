@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 
 from pipelines.definitions import defs
+from pipelines.defs.dbt.assets import HOURLY_TESTS, TESTS_TAG, build_args
+from pipelines.defs.oms.resources import DataFolderResource
 
 SNAPSHOT = {
     "oms/customers": "oms_snapshot",
@@ -104,3 +108,17 @@ def test_dbt_tests_and_the_reconciliation_are_asset_checks():
 
 def test_the_inbox_sensor_starts_channel_imports():
     assert defs.resolve_sensor_def("inbox_sensor").job_name == "import_channel_file"
+
+
+def test_the_hourly_refresh_leaves_the_whole_history_tests_to_the_nightly_refresh():
+    hourly = defs.resolve_schedule_def("refresh_marts_hourly")
+    nightly = defs.resolve_schedule_def("refresh_marts_nightly")
+    assert (nightly.job_name, nightly.cron_schedule) == ("refresh_marts", "35 3 * * *")
+    assert hourly.tags == {TESTS_TAG: HOURLY_TESTS}
+    assert TESTS_TAG not in nightly.tags
+    assert build_args(DataFolderResource(data_dir="/data"), every_test=False)[-4:] == [
+        "--exclude", "tag:whole_history", "--exclude-resource-type", "unit_test",
+    ]  # fmt: skip
+    every = build_args(DataFolderResource(data_dir="/data"))
+    assert "--exclude" not in every
+    assert json.loads(every[every.index("--vars") + 1]) == {"data_dir": "/data", "test_every_row": True}

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.defs.dbt.assets import oms_dbt_models
+from pipelines.defs.dbt.assets import HOURLY_TESTS, TESTS_TAG, oms_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.oms.assets import oms_snapshot
 from pipelines.defs.oms.resources import DataFolderResource, OmsResource
@@ -110,3 +110,27 @@ def test_a_refresh_publishes_the_orders_placed_through_the_server(server: Runnin
     assert placed[0].subtotal == Decimal("50.80")  # 100 x 0.25 + 2 x 12.90, at list price
     [(published_at, snapshot_taken_at)] = info
     assert snapshot_taken_at is not None and snapshot_taken_at <= published_at
+
+
+def test_an_hourly_refresh_runs_the_mart_checks_and_leaves_the_whole_history_ones_to_the_nightly(
+    server: RunningServer,
+):
+    load_shop(server)
+    with server.system_client() as system:
+        system.place_order("C-ACME", [{"sku": "BOLT-M8", "quantity": 100}])
+    resources = {
+        "oms": OmsResource(base_url=server.base_url, api_key=server.api_key),
+        "data_folder": DataFolderResource(data_dir=str(server.data_dir)),
+        "dbt": dbt_resource(),
+    }
+
+    result = dg.materialize(
+        [oms_snapshot, oms_dbt_models, marts_publish], resources=resources, tags={TESTS_TAG: HOURLY_TESTS}
+    )
+
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    checked = {evaluation.check_name for evaluation in evaluations}
+    assert {"unique_fct_order_lines_order_line_id", "unique_mart_sales_lines_order_line_id"} <= checked
+    assert not [e.check_name for e in evaluations if e.asset_key.to_user_string().startswith("stg_oms__")]
+    assert "equals_sum_of_fct_orders_revenue__revenue__order_number__ref_fct_order_lines_" not in checked

@@ -1,5 +1,7 @@
 -- Per warehouse and SKU on the last day of the ledger: the stock, the demand over the last
 -- var('demand_window_days') days, the average stock over those days and the last movement.
+-- A table (computed once per run) rather than a view: its own tests and mart_inventory_health read it.
+{{ config(materialized='table') }}
 
 with
 

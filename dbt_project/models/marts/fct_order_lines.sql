@@ -1,8 +1,9 @@
--- One row per order line. Incremental by order: a run takes the orders changed since the newest change it has
--- counted (orders.updated_at moves on every status change and amendment) and replaces all lines of each of them
--- (delete+insert on order_number), so lines an amendment removed or renumbered disappear; equals a full refresh.
--- It looks back var('order_changes_lookback_minutes') before that newest change, for a change that committed
--- after a later-stamped one was snapshotted (replacing an order's lines twice is harmless).
+-- One row per order line. Incremental by order: a run takes every order whose (order_number, updated_at) it has
+-- not counted yet (orders.updated_at moves on every status change and amendment) and replaces all lines of each
+-- of them (delete+insert on order_number), so lines an amendment removed or renumbered disappear; equals a full
+-- refresh. Comparing each order's stamp with the one counted (instead of "newer than the newest counted") needs
+-- no lookback for a change that committed after a later-stamped one was snapshotted, and does not re-count the
+-- whole history after a bulk load stamped every order within the same minutes.
 {{
     config(
         materialized='incremental',
@@ -29,15 +30,12 @@ order_lines as (
 
 orders as (
 
-    select * from {{ ref('stg_oms__orders') }}
+    select staged.* from {{ ref('stg_oms__orders') }} as staged
 
     {% if counted_changes %}
-        where updated_at >= (
-            select
-                coalesce(max(order_updated_at), '-infinity'::timestamptz)
-                - interval '{{ var("order_changes_lookback_minutes") }} minutes'
-            from {{ this }}
-        )
+        -- orders without lines are picked again each run; they add nothing
+        anti join (select distinct order_number, order_updated_at from {{ this }}) as counted
+            on staged.order_number = counted.order_number and staged.updated_at = counted.order_updated_at
     {% endif %}
 
 ),
@@ -71,6 +69,8 @@ joined as (
         -- timestamps and dates
         orders.ordered_at,
         orders.updated_at as order_updated_at,
+        -- when this dbt run wrote the line: the models built from this one pick up the orders written since theirs
+        cast('{{ run_started_at.isoformat() }}' as timestamptz) as loaded_at,
         {{ local_date('orders.ordered_at') }} as order_date
 
     from order_lines

@@ -2,13 +2,67 @@
 -- day, week and month, channel, the customer's region and tier, the product's category, and the warehouse.
 -- Stored in day order so a date range reads only the blocks it needs. Region, tier and category are the
 -- current ones from the dimensions ('unknown' when missing).
+--
+-- Incremental by order (delete+insert on order_number), equal to a full refresh: a run builds again every order
+-- whose lines fct_order_lines wrote after the newest it holds (loaded_at: new, amended, status changed), and
+-- every order with a line of a customer or product whose name, region, tier or category in the dimensions is
+-- no longer the one stored (the first-line flags are per order, so whole orders). Orders cancelled since are
+-- deleted by the pre-hook (they have no sold lines to replace theirs). New days land at the end, so the day
+-- order mostly holds (an amended old order's lines move to the end).
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_number',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ delete_cancelled_sales_lines() if is_incremental() else '' }}",
+    )
+}}
+
+{%- set stamped = false -%}
+{%- if is_incremental() -%}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {#- a table built before loaded_at existed is built again whole (once) -#}
+    {%- set stamped = 'loaded_at' in existing -%}
+{%- endif %}
 
 with
 
 order_lines as (
 
     select * from {{ ref('fct_order_lines') }}
-    where not is_cancelled
+    where
+        not is_cancelled
+        {% if stamped %}
+            and order_number in (
+                select order_number from {{ ref('fct_order_lines') }}
+                where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+
+                union
+
+                select order_number from {{ ref('fct_order_lines') }}
+                where
+                    customer_code in (
+                        select stored.customer_code
+                        from (select distinct customer_code, customer_name, region, tier from {{ this }}) as stored
+                        left join {{ ref('dim_customers') }} as customers
+                            on stored.customer_code = customers.customer_code
+                        where
+                            stored.customer_name is distinct from customers.customer_name
+                            or stored.region is distinct from coalesce(customers.region, 'unknown')
+                            or stored.tier is distinct from coalesce(customers.tier, 'unknown')
+                    )
+                    or sku in (
+                        select stored.sku
+                        from (select distinct sku, product_name, category from {{ this }}) as stored
+                        left join {{ ref('dim_products') }} as products
+                            on stored.sku = products.sku
+                        where
+                            stored.product_name is distinct from products.product_name
+                            or stored.category is distinct from coalesce(products.category, 'unknown')
+                    )
+            )
+        {% endif %}
 
 ),
 
@@ -54,7 +108,8 @@ joined as (
         order_lines.cost,
         order_lines.margin,
 
-        -- dates
+        -- timestamps and dates
+        order_lines.loaded_at,
         order_lines.order_date as sales_date,
         dates.week_start,
         dates.month_start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.defs.dbt.assets import HOURLY_TESTS, TESTS_TAG
 from pipelines.defs.oms.assets import SNAPSHOT_TABLES, table_key
 
 REFRESH_JOB = "refresh_marts"
@@ -24,5 +25,18 @@ hourly_refresh = dg.ScheduleDefinition(
     cron_schedule="5 * * * *",
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Refresh the marts five minutes past every hour.",
+    description=(
+        "Refresh the marts five minutes past every hour, with the dbt tests of what can change"
+        " (the whole-history tests run nightly)."
+    ),
+    tags={TESTS_TAG: HOURLY_TESTS},
+)
+
+nightly_refresh = dg.ScheduleDefinition(
+    name="refresh_marts_nightly",
+    job=refresh_marts,
+    cron_schedule="35 3 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Refresh the marts at 03:35 with every dbt test, the whole-history ones included.",
 )
