@@ -121,6 +121,8 @@ class OmsClient:
         channel: str = "manual",
         external_ref: str | None = None,
         note: str | None = None,
+        requested_delivery_date: date | None = None,
+        customer_po: str | None = None,
     ) -> c.OrderOut:
         body = c.NewOrder(
             customer_code=customer_code,
@@ -128,6 +130,8 @@ class OmsClient:
             channel=channel,
             external_ref=external_ref,
             note=note,
+            requested_delivery_date=requested_delivery_date,
+            customer_po=customer_po,
         )
         return self._post("/orders", c.OrderOut, body)
 

@@ -46,6 +46,8 @@ class NewOrder(BaseModel):
     channel: str = "manual"
     external_ref: str | None = None
     note: str | None = None
+    requested_delivery_date: date | None = None  # not in the past
+    customer_po: str | None = None  # the customer's purchase-order reference
 
 
 class OrderLineOut(BaseModel):

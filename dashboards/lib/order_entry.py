@@ -17,6 +17,8 @@ CUSTOMER_QUERY = PREFIX + "customer_query"
 CUSTOMER = PREFIX + "customer"
 WAREHOUSE = PREFIX + "warehouse"
 NOTE = PREFIX + "note"
+CUSTOMER_PO = PREFIX + "customer_po"
+DELIVERY_DATE = PREFIX + "requested_delivery_date"
 LINE_COUNT = PREFIX + "line_count"
 OUTCOME = PREFIX + "outcome"
 MAX_LINES = 30
@@ -81,7 +83,7 @@ def clear_draft(state: State) -> None:
     for i in range(line_count(state)):
         state.pop(sku_key(i), None)
         state.pop(qty_key(i), None)
-    for key in (CUSTOMER, CUSTOMER_QUERY, NOTE):
+    for key in (CUSTOMER, CUSTOMER_QUERY, NOTE, CUSTOMER_PO, DELIVERY_DATE):
         state.pop(key, None)
     state[LINE_COUNT] = 1
 
@@ -98,7 +100,13 @@ def place(state: State, client: OmsClient, warehouses: dict[str, WarehouseOut], 
         return Outcome(placed=False, sentences=found)
     assert customer is not None
     try:
-        order = client.place_order(customer, lines, note=state.get(NOTE) or None)
+        order = client.place_order(
+            customer,
+            lines,
+            note=state.get(NOTE) or None,
+            requested_delivery_date=state.get(DELIVERY_DATE),
+            customer_po=state.get(CUSTOMER_PO) or None,
+        )
     except Unauthorized:
         raise
     except ApiError as error:

@@ -1,10 +1,22 @@
 """New order: customer, warehouse, lines with live available stock, then place it."""
 
+from datetime import date
+
 import streamlit as st
 
 from dashboards.lib import atp_panel, catalog, order_entry, session
 from dashboards.lib.navigation import NEW_ORDER
-from dashboards.lib.order_entry import CUSTOMER, CUSTOMER_QUERY, NOTE, OUTCOME, WAREHOUSE, qty_key, sku_key
+from dashboards.lib.order_entry import (
+    CUSTOMER,
+    CUSTOMER_PO,
+    CUSTOMER_QUERY,
+    DELIVERY_DATE,
+    NOTE,
+    OUTCOME,
+    WAREHOUSE,
+    qty_key,
+    sku_key,
+)
 from oms_ops.client import Unauthorized
 
 user = session.require_page(NEW_ORDER.path)
@@ -76,7 +88,12 @@ remove_col.button(
     on_click=order_entry.remove_last_line,
     args=(st.session_state,),
 )
-st.text_input("Note (optional)", key=NOTE)
+po_col, date_col, note_col = st.columns([1, 1, 2])
+po_col.text_input("Customer PO (optional)", key=CUSTOMER_PO, max_chars=64)
+date_col.date_input(
+    "Requested delivery (optional)", key=DELIVERY_DATE, value=None, min_value=date.today(), format="YYYY-MM-DD"
+)
+note_col.text_input("Note (optional)", key=NOTE)
 
 
 def place_order() -> None:

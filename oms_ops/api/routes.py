@@ -62,7 +62,17 @@ def place_order(body: c.NewOrder, actor: CurrentActor, db: DB) -> Response:
         orders.LineRequest(line.sku, line.quantity, line.warehouse, line.unit_price, line.discount_pct)
         for line in body.lines
     ]
-    placed = orders.place_order(db, actor, body.customer_code, lines, body.channel, body.external_ref, body.note)
+    placed = orders.place_order(
+        db,
+        actor,
+        body.customer_code,
+        lines,
+        body.channel,
+        body.external_ref,
+        body.note,
+        body.requested_delivery_date,
+        body.customer_po,
+    )
     return model_response(c.OrderOut, placed, status.HTTP_201_CREATED)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from oms_ops.domain import lifecycle
+from oms_ops.domain.amendments import HeaderChange, header_changes
 from oms_ops.domain.errors import InsufficientStock, InvalidInput, NotFound
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
@@ -38,6 +39,8 @@ def place_order(
     channel: str = "manual",
     external_ref: str | None = None,
     note: str | None = None,
+    requested_delivery_date: date | None = None,
+    customer_po: str | None = None,
 ) -> dict[str, Any]:
     """Confirm an order and reserve its stock in one transaction; never reserve what is not there.
 
@@ -45,6 +48,7 @@ def place_order(
     """
     require(actor.roles, Action.PLACE_ORDER)
     check_lines(actor, lines)
+    header = header_changes({}, HeaderChange(requested_delivery_date, note, customer_po), datetime.now(UTC).date())
     # Master data is read before taking the write lock (other writers go on meanwhile); what must not
     # change under the order, the stock, is only ever read and reserved inside it.
     with db.reading() as cur:
@@ -74,7 +78,7 @@ def place_order(
         priced = [price_requested(line, products[line.sku], contract.get(line.sku)) for line in lines]
         facts = order_facts(order_number, customer, actor.username, lines, warehouses, priced, products)
         status, reason = gate.route_confirmed(cur, facts, actor, now)
-        order = _insert_order(cur, order_number, customer, channel, external_ref, note, status, actor, now, priced)
+        order = _insert_order(cur, order_number, customer, channel, external_ref, header, status, actor, now, priced)
         line_rows = [
             (order_number, i + 1, line.sku, wh, line.quantity, p, products[line.sku]["cost"])
             for i, (line, wh, p) in enumerate(zip(lines, warehouses, priced, strict=True))
@@ -186,7 +190,7 @@ def _insert_order(
     customer: dict[str, Any],
     channel: str,
     external_ref: str | None,
-    note: str | None,
+    header: dict[str, Any],
     status: str,
     actor: Actor,
     now: datetime,
@@ -199,7 +203,9 @@ def _insert_order(
         "channel": channel,
         "external_ref": external_ref,
         "status": status,
-        "note": note,
+        "note": header.get("note"),
+        "requested_delivery_date": header.get("requested_delivery_date"),
+        "customer_po": header.get("customer_po"),
         "ordered_at": now,
         "created_by": actor.username,
         "subtotal": totals.subtotal,

@@ -17,13 +17,15 @@ RULE_COLUMNS = "rule_id, name, condition_kind, threshold, level, roles, mode"
 OPEN_ORDERS = "customer_code = ? and status not in ('cancelled', 'completed', 'draft')"
 
 # What the credit check needs, in one cheap statement: the customer's open orders (except the one
-# being confirmed, counted at the total it is confirmed with), what was paid on them (that one's
-# payments included, for an amendment), and how many orders the customer had before.
+# being confirmed, counted at the total it is confirmed with), what was paid on them less what we owe
+# back (that one's included, for an amendment), and how many orders the customer had before.
 EXPOSURE = f"""
     select
         (select coalesce(sum(total), 0) from orders where {OPEN_ORDERS} and order_number <> ?) as open_total,
         (select coalesce(sum(amount), 0) from payments
-         where order_number in (select order_number from orders where {OPEN_ORDERS})) as paid,
+         where order_number in (select order_number from orders where {OPEN_ORDERS}))
+        - (select coalesce(sum(amount), 0) from refunds
+           where order_number in (select order_number from orders where {OPEN_ORDERS})) as paid,
         (select count(*) from orders where customer_code = ? and order_number <> ? and status <> 'cancelled')
             as earlier_orders
 """
@@ -48,9 +50,12 @@ CREDIT_FIGURES = """
         left join shipped_units s using (order_number, line_no)
         group by l.order_number
     ),
-    paid as (
-        select order_number, sum(amount) as amount from payments
-        where order_number in (select order_number from open_orders) group by all
+    paid as (  -- less refunds due: an amendment that lowered a paid order owes the difference back
+        select order_number, sum(amount) as amount from (
+            select order_number, amount from payments
+            union all
+            select order_number, -amount from refunds
+        ) where order_number in (select order_number from open_orders) group by all
     ),
     per_order as (
         select o.total, coalesce(sh.value, 0) as shipped, coalesce(p.amount, 0) as paid
@@ -80,7 +85,7 @@ def exposure(
     cur: duckdb.DuckDBPyConnection, customer_code: str, order_number: str, order_total: Decimal
 ) -> tuple[Decimal, int]:
     """(exposure, earlier orders) of a customer, counting `order_number` at `order_total`."""
-    row = cur.execute(EXPOSURE, [customer_code, order_number, customer_code, customer_code, order_number]).fetchone()
+    row = cur.execute(EXPOSURE, [customer_code, order_number, customer_code, customer_code, customer_code, order_number]).fetchone()
     assert row is not None
     owed = max(Decimal(0), Decimal(row[0]) + order_total - Decimal(row[1]))
     return owed.quantize(Decimal("0.01")), int(row[2])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from oms_ops.domain.amendments import AmendedLine
-from oms_ops.services import fulfilment, payments
+from oms_ops.services import credit, fulfilment, payments
 from tests.amendments.test_services import FINANCE, MANAGER, amend, books_hold, place
 
 
@@ -69,3 +69,12 @@ def test_cancelling_after_a_refund_owes_back_only_what_is_still_paid(db):
     amend(db, order, AmendedLine("WIDGET-BLUE", 5, line_no=1))
     cancelled = fulfilment.cancel_order(db, MANAGER, order["order_number"], "customer gave up")
     assert sum(r["amount"] for r in cancelled["refunds"]) == Decimal("113.00")
+
+
+def test_a_refund_owed_on_a_lowered_order_does_not_count_as_paid_against_the_customers_other_orders(db):
+    lowered = place(db)  # Globex, 30-day terms: 113.00
+    pay(db, lowered, "113.00")
+    amend(db, lowered, AmendedLine("WIDGET-BLUE", 4, line_no=1))  # 45.20 now, 67.80 owed back
+    place(db)  # another 113.00, unpaid
+    figures = credit.customer_credit(db, FINANCE, "C-GLOBEX")
+    assert (figures["exposure"], figures["open_unshipped"]) == (Decimal("113.00"), Decimal("113.00"))

@@ -31,7 +31,7 @@ INCREMENTAL_MODELS = {
     "fct_order_lines": "order_line_id",
     "mart_sales_lines": "order_line_id",
 }
-STAMPED_MODELS = ("fct_order_lines", "mart_sales_lines")
+STAMPED_MODELS = ("fct_order_lines", "mart_sales_lines", "fct_stock_movements", "fct_daily_stock")
 AMENDED_AT = datetime(2026, 4, 2, 3, tzinfo=UTC)
 
 

@@ -265,3 +265,31 @@ def test_a_placed_order_writes_one_reservation_row_per_location(shop):
         ("GZ", "LAMP-LED-9W", "reservation", 0, 1, "sales"),
         ("SH", "LAMP-LED-9W", "reservation", 0, 5, "sales"),
     ]
+
+
+def test_an_order_carries_the_customers_po_and_requested_delivery_date_and_reads_them_back(shared_shop):
+    body = {
+        "customer_code": "C-ACME",
+        "lines": [{"sku": "BOLT-M8", "quantity": 1, "warehouse": "SH"}],
+        "customer_po": "  PO-4471  ",
+        "requested_delivery_date": "2099-03-01",
+    }
+    placed = place(shared_shop, body)
+    assert placed.status_code == 201, placed.text
+    read = call(shared_shop, "GET", f"/orders/{placed.json()['order_number']}", token=shared_shop.api_key).json()
+    for order in (placed.json(), read):
+        assert (order["customer_po"], order["requested_delivery_date"]) == ("PO-4471", "2099-03-01")
+
+
+def test_a_requested_delivery_date_in_the_past_is_refused_naming_the_field_and_reserves_nothing(shared_shop):
+    before = ledger_rows(shared_shop), order_count(shared_shop)
+    body = {
+        "customer_code": "C-ACME",
+        "lines": [{"sku": "BOLT-M8", "quantity": 1, "warehouse": "SH"}],
+        "requested_delivery_date": "2001-01-01",
+    }
+    response = place(shared_shop, body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "requested_delivery_date"
+    assert "in the past" in response.json()["message"]
+    assert (ledger_rows(shared_shop), order_count(shared_shop)) == before

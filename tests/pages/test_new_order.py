@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import RunningServer
@@ -109,3 +111,20 @@ def test_a_warehouse_clerk_cannot_open_the_page(shop: RunningServer) -> None:
 
     assert "may not open this page" in at.warning[0].value
     assert not at.selectbox
+
+
+def test_the_customers_po_and_requested_delivery_date_go_with_the_order(shop: RunningServer) -> None:
+    at = signed_in(page("new_order"), shop, "sales").run()
+    draft(at, "C-ACME", "SH", [("WIDGET-BLUE", 1)])
+    at.text_input(key="new_order_customer_po").input("PO-88").run()
+    in_a_month = date.today() + timedelta(days=30)
+    at.date_input(key="new_order_requested_delivery_date").set_value(in_a_month).run()
+    before = order_numbers(shop)
+
+    at.button(key="new_order_submit").click().run()
+
+    [placed] = order_numbers(shop) - before
+    with shop.client_as("admin") as client:
+        order = client.get_order(placed)
+    assert (order.customer_po, order.requested_delivery_date) == ("PO-88", in_a_month)
+    assert at.text_input(key="new_order_customer_po").value == ""

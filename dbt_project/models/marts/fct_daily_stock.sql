@@ -7,6 +7,7 @@
         materialized='incremental',
         unique_key=['stock_level_id', 'stock_date'],
         incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
     )
 }}
 
@@ -196,7 +197,9 @@ final as (
         reserved,
         on_hand - reserved as available,
         last_entry_id,
-        stock_date
+        stock_date,
+        -- when this dbt run wrote the row (its tests but the key's read the newest: macros/get_where_subquery.sql)
+        cast('{{ run_started_at.isoformat() }}' as timestamptz) as loaded_at
 
     from running
 

@@ -4,6 +4,7 @@
         materialized='incremental',
         unique_key='entry_id',
         incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
     )
 }}
 
@@ -42,7 +43,9 @@ movements as (
 
         -- timestamps and dates
         occurred_at,
-        {{ local_date('occurred_at') }} as movement_date
+        {{ local_date('occurred_at') }} as movement_date,
+        -- when this dbt run wrote the row (its tests but the key's read the newest: macros/get_where_subquery.sql)
+        cast('{{ run_started_at.isoformat() }}' as timestamptz) as loaded_at
 
     from ledger
 
