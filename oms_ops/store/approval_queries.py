@@ -85,7 +85,8 @@ def exposure(
     cur: duckdb.DuckDBPyConnection, customer_code: str, order_number: str, order_total: Decimal
 ) -> tuple[Decimal, int]:
     """(exposure, earlier orders) of a customer, counting `order_number` at `order_total`."""
-    row = cur.execute(EXPOSURE, [customer_code, order_number, customer_code, customer_code, customer_code, order_number]).fetchone()
+    code = customer_code
+    row = cur.execute(EXPOSURE, [code, order_number, code, code, code, order_number]).fetchone()
     assert row is not None
     owed = max(Decimal(0), Decimal(row[0]) + order_total - Decimal(row[1]))
     return owed.quantize(Decimal("0.01")), int(row[2])
