@@ -29,9 +29,10 @@ INCREMENTAL_MODELS = {
     "fct_stock_movements": "entry_id",
     "fct_daily_stock": "stock_level_id, stock_date",
     "fct_order_lines": "order_line_id",
+    "fct_orders": "order_number",
     "mart_sales_lines": "order_line_id",
 }
-STAMPED_MODELS = ("fct_order_lines", "mart_sales_lines", "fct_stock_movements", "fct_daily_stock")
+STAMPED_MODELS = ("fct_order_lines", "fct_orders", "mart_sales_lines", "fct_stock_movements", "fct_daily_stock")
 AMENDED_AT = datetime(2026, 4, 2, 3, tzinfo=UTC)
 
 
@@ -161,6 +162,7 @@ def test_products_are_classed_by_their_share_of_revenue(builds: Builds) -> None:
 def test_the_second_run_read_only_the_orders_changed_since_the_first(builds: Builds) -> None:
     compiled = builds.incremental.data_dir / "dbt_target" / "compiled" / "oms_analytics" / "models" / "marts"
     assert "anti join" in (compiled / "fct_order_lines.sql").read_text()
+    assert "anti join" in (compiled / "fct_orders.sql").read_text()
     assert "where loaded_at >" in (compiled / "mart_sales_lines.sql").read_text()
 
 
