@@ -42,11 +42,17 @@ def seed(db: Database) -> None:
         receive_stock(db, ADMIN, warehouse, sku, quantity, "opening stock")
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "oms.duckdb")
+def seeded_database(folder: Path) -> Database:
+    """A migrated database in `folder` holding the seeded catalogue, customers and stock."""
+    database = Database(folder / "oms.duckdb")
     database.migrate()
     seed(database)
+    return database
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = seeded_database(tmp_path)
     yield database
     database.close()
 

@@ -11,14 +11,12 @@ import pytest
 
 from oms_ops.services import imports
 from oms_ops.store.database import Database
-from tests.approvals.conftest import ADMIN, seed
+from tests.approvals.conftest import ADMIN, seeded_database
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "oms.duckdb")
-    database.migrate()
-    seed(database)
+    database = seeded_database(tmp_path)
     yield database
     database.close()
 
