@@ -8,6 +8,7 @@ writeback moves C-NORTH to the gold tier, which its earlier sold lines (SO-2) mu
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -172,7 +173,24 @@ def test_after_an_incremental_run_the_line_tests_read_the_lines_it_wrote_and_the
     tests = builds.incremental.data_dir / "dbt_target" / "compiled" / "oms_analytics" / "models" / "marts"
     scope = "where (loaded_at = (select max(loaded_at) from fct_order_lines))"
     assert scope in (tests / "_marts__models.yml" / "not_null_fct_order_lines_sku.sql").read_text()
-    assert "loaded_at" not in (tests / "_marts__models.yml" / "unique_fct_order_lines_order_line_id.sql").read_text()
+    key_scope = "where (order_line_id in (select order_line_id from"  # every row with a key the run wrote
+    assert key_scope in (tests / "_marts__models.yml" / "unique_fct_order_lines_order_line_id.sql").read_text()
+
+
+def test_a_duplicate_key_pairing_a_line_the_run_wrote_with_an_older_one_fails_the_key_test(
+    builds: Builds, tmp_path: Path
+) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(builds.incremental.data_dir, copy, ignore=shutil.ignore_patterns("dbt_target", "dbt_logs"))
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:  # SO-4-1 again, as if an earlier run wrote it
+        con.execute(
+            "insert into fct_order_lines select * replace (loaded_at - interval 1 day as loaded_at)"
+            " from fct_order_lines where order_line_id = 'SO-4-1'"
+        )
+
+    key_test = dbt_build(copy, "--select", "fct_order_lines,test_name:unique", command="test")
+
+    assert {node.split(".")[2] for node in key_test.failed()} == {"unique_fct_order_lines_order_line_id"}
 
 
 def test_an_amended_order_keeps_only_its_new_lines_after_an_incremental_run(builds: Builds) -> None:

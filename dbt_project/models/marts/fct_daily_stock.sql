@@ -1,7 +1,8 @@
 -- Stock at the end of each local day per warehouse and SKU, from its first movement to the last day of the
 -- ledger (days without movements carry the balance forward). Incremental: a run recomputes from the earliest
--- day touched by ledger entries it has not counted yet (or the last day it built, which may have been partial);
--- the balance before that day is the sum of the ledger before it, so the result equals a full refresh.
+-- day touched by ledger entries it has not counted yet (or the last day it built, which may have been partial),
+-- reading only the entries from that day on; the balance before that day is the one it built for the day before,
+-- so the result equals a full refresh without summing the whole ledger again.
 {{
     config(
         materialized='incremental',
@@ -12,6 +13,86 @@
 }}
 
 with
+
+{% if is_incremental() %}
+
+bounds as (
+
+    select
+        -- the earliest local day of the entries not counted yet, or the last day built (it may have been partial)
+        least(
+            coalesce(
+                (
+                    select {{ local_date('min(occurred_at)') }}
+                    from {{ ref('stg_oms__stock_ledger_entries') }}
+                    where entry_id > (select max(last_entry_id) from {{ this }})
+                ),
+                (select max(stock_date) from {{ this }})
+            ),
+            (select max(stock_date) from {{ this }})
+        ) as first_day,
+        {{ local_date('max(occurred_at)') }} as last_day
+
+    from {{ ref('stg_oms__stock_ledger_entries') }}
+
+),
+
+movements as (
+
+    -- the entries from the first day on; the UTC bound leaves a day's margin for the time zone
+    select
+        entry_id,
+        stock_level_id,
+        warehouse_code,
+        sku,
+        on_hand_delta,
+        reserved_delta,
+        {{ local_date('occurred_at') }} as movement_date
+
+    from {{ ref('stg_oms__stock_ledger_entries') }}
+    where occurred_at >= cast((select first_day from bounds) - 1 as timestamptz)
+
+),
+
+stock_keys as (
+
+    -- the stock levels built so far (their first day is before the first day rebuilt) and the new ones
+    select
+        stock_level_id,
+        warehouse_code,
+        sku,
+        min(first_movement_date) as first_movement_date
+
+    from (
+        select stock_level_id, warehouse_code, sku, stock_date as first_movement_date
+        from {{ this }}
+        where stock_date = (select first_day - 1 from bounds)
+
+        union all
+
+        select stock_level_id, warehouse_code, sku, movement_date
+        from movements
+    )
+    group by all
+
+),
+
+opening as (
+
+    -- the balance before the first day: the one built for the day before it, which counted every entry before
+    -- it (entries are numbered in the order they were written); a stock level without one starts from zero
+    select
+        stock_level_id,
+        on_hand,
+        reserved,
+        last_entry_id
+
+    from {{ this }}
+    where stock_date = (select first_day - 1 from bounds)
+
+),
+
+{% else %}
 
 movements as (
 
@@ -31,20 +112,7 @@ movements as (
 bounds as (
 
     select
-        {% if is_incremental() %}
-            least(
-                coalesce(
-                    (
-                        select min(movement_date) from movements
-                        where entry_id > (select max(last_entry_id) from {{ this }})
-                    ),
-                    (select max(stock_date) from {{ this }})
-                ),
-                (select max(stock_date) from {{ this }})
-            ) as first_day,
-        {% else %}
-            min(movement_date) as first_day,
-        {% endif %}
+        min(movement_date) as first_day,
         max(movement_date) as last_day
 
     from movements
@@ -66,18 +134,19 @@ stock_keys as (
 
 opening as (
 
+    -- nothing before the first movement
     select
-        movements.stock_level_id,
-        sum(movements.on_hand_delta) as on_hand,
-        sum(movements.reserved_delta) as reserved,
-        max(movements.entry_id) as last_entry_id
+        stock_level_id,
+        0 as on_hand,
+        0 as reserved,
+        cast(null as bigint) as last_entry_id
 
-    from movements
-    cross join bounds
-    where movements.movement_date < bounds.first_day
-    group by all
+    from stock_keys
+    where false
 
 ),
+
+{% endif %}
 
 daily_changes as (
 

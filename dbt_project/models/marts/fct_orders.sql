@@ -1,8 +1,9 @@
 -- One row per order with the totals of its lines and the customer's order sequence. Incremental by order
 -- (delete+insert on order_number), equal to a full refresh: a run takes the orders whose (order_number,
--- updated_at) it has not counted yet, as fct_order_lines does, and numbers again every order of their customers
--- (a cancellation or a back-dated order renumbers the customer's later orders); it writes the changed orders and
--- those whose number moved, so an hourly run rewrites a few thousand rows instead of the whole history.
+-- updated_at) it has not counted yet, as fct_order_lines does, and sums their lines; it numbers again every order
+-- of their customers (a cancellation or a back-dated order renumbers the customer's later orders), the others as
+-- stored, and writes the changed orders and those whose number moved. Big customers own many orders, so the
+-- unchanged ones keep their stored totals rather than summing their lines again.
 {{
     config(
         materialized='incremental',
@@ -25,7 +26,7 @@ with
 
 changed_orders as (
 
-    select staged.order_number, staged.customer_code
+    select staged.*
     from {{ ref('stg_oms__orders') }} as staged
     anti join (select order_number, order_updated_at from {{ this }}) as counted
         on staged.order_number = counted.order_number and staged.updated_at = counted.order_updated_at
@@ -50,9 +51,10 @@ renumbered_customers as (
 
 orders as (
 
-    select * from {{ ref('stg_oms__orders') }}
     {% if counted_changes %}
-        where customer_code in (select customer_code from renumbered_customers)
+        select * from changed_orders
+    {% else %}
+        select * from {{ ref('stg_oms__orders') }}
     {% endif %}
 
 ),
@@ -61,7 +63,7 @@ order_lines as (
 
     select * from {{ ref('fct_order_lines') }}
     {% if counted_changes %}
-        where order_number in (select order_number from orders)
+        where order_number in (select order_number from changed_orders)
     {% endif %}
 
 ),
@@ -122,6 +124,28 @@ joined as (
 
 ),
 
+{% if counted_changes %}
+
+every_order_of_their_customers as (
+
+    select * from joined
+
+    union all by name
+
+    -- the unchanged orders of the renumbered customers, as stored
+    select
+        * exclude (customer_order_seq, is_first_order, loaded_at),
+        cast('{{ run_started_at.isoformat() }}' as timestamptz) as loaded_at
+
+    from {{ this }}
+    where
+        customer_code in (select customer_code from renumbered_customers)
+        and order_number not in (select order_number from changed_orders)
+
+),
+
+{% endif %}
+
 customer_sequence as (
 
     select
@@ -135,7 +159,7 @@ customer_sequence as (
             )
         end as customer_order_seq
 
-    from joined
+    from {{ 'every_order_of_their_customers' if counted_changes else 'joined' }}
 
 ),
 

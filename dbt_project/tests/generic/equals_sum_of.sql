@@ -20,6 +20,12 @@ children as (
 
 ),
 
+parents as (
+
+    select * from {{ model }}
+
+),
+
 compared as (
 
     select
@@ -27,7 +33,7 @@ compared as (
         parent.{{ column_name }} as parent_total,
         coalesce(children.child_total, 0) as child_total
 
-    from {{ model }} as parent
+    from parents as parent
     left join children
         using ({{ keys | join(', ') }})
 
