@@ -252,9 +252,22 @@ class Direct:
         now = datetime.now(UTC)
 
         def body(con: duckdb.DuckDBPyConnection) -> bool:
-            sku, wh = con.execute(
-                "select sku, warehouse_code from order_lines where order_number = ? and line_no = ?", [number, line_no]
-            ).fetchall()[0]
+            # What the service must know before shipping, as cheaply as SQL gives it: the order's status
+            # (may it ship?) and each line's ordered and shipped units (never ship more than ordered; does
+            # this shipment complete the order?).
+            status = con.execute("select status from orders where order_number = ?", [number]).fetchall()[0][0]
+            if status not in ("to_ship", "partially_shipped"):
+                return False
+            lines = con.execute(
+                "select l.line_no, l.sku, l.warehouse_code, l.quantity - coalesce(s.shipped, 0)"
+                " from order_lines l left join (select line_no, sum(quantity) as shipped from shipment_lines"
+                " where order_number = ? group by line_no) s using (line_no) where l.order_number = ?",
+                [number, number],
+            ).fetchall()
+            left = {no: remaining for no, _, _, remaining in lines}
+            sku, wh = next((sku, wh) for no, sku, wh, _ in lines if no == line_no)
+            if left[line_no] < 1:
+                return False
             hit = con.execute(
                 "update stock_levels set on_hand = on_hand - 1, reserved = reserved - 1, updated_at = ?"
                 " where warehouse_code = ? and sku = ? and reserved >= 1",
@@ -273,14 +286,14 @@ class Direct:
                 [shipment, number, line_no, sku, wh],
             )
             _ledger(con, now, "shipment", [(wh, sku, -1, -1)], number)
-            status = con.execute("select status from orders where order_number = ?", [number]).fetchall()[0][0]
-            if status != "partially_shipped":
-                con.execute("update orders set status = 'partially_shipped', updated_at = ? where order_number = ?",
-                            [now, number])  # fmt: skip
+            target = "shipped" if sum(left.values()) == 1 else "partially_shipped"
+            if status != target:
+                con.execute("update orders set status = ?, updated_at = ? where order_number = ?",
+                            [target, now, number])  # fmt: skip
                 con.execute(
                     "insert into order_events (order_number, from_status, to_status, actor, reason, occurred_at)"
-                    " values (?, ?, 'partially_shipped', 'bench', 'shipment', ?)",
-                    [number, status, now],
+                    " values (?, ?, ?, 'bench', 'shipment', ?)",
+                    [number, status, target, now],
                 )
             return True
 

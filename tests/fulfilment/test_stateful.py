@@ -57,9 +57,12 @@ STATUS_VERSUS_LAST_EVENT = """
     ) e using (order_number)
     where e.to_status is distinct from o.status
 """
+# What a customer paid, less what we owe back (an amendment that lowered a paid order records a refund due).
 OVERPAID = """
     select o.order_number from orders o join payments p using (order_number)
-    group by o.order_number, o.total having sum(p.amount) > o.total
+    group by o.order_number, o.total
+    having sum(p.amount) - coalesce((select sum(r.amount) from refunds r where r.order_number = o.order_number), 0)
+        > o.total
 """
 # Every status move writes an event, so counting rows notices any change a refused step might leave.
 FINGERPRINT = """
