@@ -37,9 +37,24 @@ bounds as (
 
 ),
 
+{% else %}
+
+bounds as (
+
+    select
+        {{ local_date('min(occurred_at)') }} as first_day,
+        {{ local_date('max(occurred_at)') }} as last_day
+
+    from {{ ref('stg_oms__stock_ledger_entries') }}
+
+),
+
+{% endif %}
+
 movements as (
 
-    -- the entries from the first day on; the UTC bound leaves a day's margin for the time zone
+    -- on an incremental run only the entries from the first day rebuilt on (the UTC bound leaves a day's
+    -- margin for the time zone)
     select
         entry_id,
         stock_level_id,
@@ -50,9 +65,13 @@ movements as (
         {{ local_date('occurred_at') }} as movement_date
 
     from {{ ref('stg_oms__stock_ledger_entries') }}
-    where occurred_at >= cast((select first_day from bounds) - 1 as timestamptz)
+    {% if is_incremental() %}
+        where occurred_at >= cast((select first_day from bounds) - 1 as timestamptz)
+    {% endif %}
 
 ),
+
+{% if is_incremental() %}
 
 stock_keys as (
 
@@ -93,31 +112,6 @@ opening as (
 ),
 
 {% else %}
-
-movements as (
-
-    select
-        entry_id,
-        stock_level_id,
-        warehouse_code,
-        sku,
-        on_hand_delta,
-        reserved_delta,
-        {{ local_date('occurred_at') }} as movement_date
-
-    from {{ ref('stg_oms__stock_ledger_entries') }}
-
-),
-
-bounds as (
-
-    select
-        min(movement_date) as first_day,
-        max(movement_date) as last_day
-
-    from movements
-
-),
 
 stock_keys as (
 

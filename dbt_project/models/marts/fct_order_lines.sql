@@ -13,12 +13,7 @@
     )
 }}
 
-{%- set counted_changes = false -%}
-{%- if is_incremental() -%}
-    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {#- a table built before order_updated_at existed is rebuilt whole (once) -#}
-    {%- set counted_changes = 'order_updated_at' in existing -%}
-{%- endif %}
+{%- set counted_changes = incremental_table_has(['order_updated_at']) %}
 
 with
 

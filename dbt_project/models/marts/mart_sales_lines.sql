@@ -19,12 +19,7 @@
     )
 }}
 
-{%- set stamped = false -%}
-{%- if is_incremental() -%}
-    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
-    {#- a table built before loaded_at existed is built again whole (once) -#}
-    {%- set stamped = 'loaded_at' in existing -%}
-{%- endif %}
+{%- set stamped = incremental_table_has(['loaded_at']) %}
 
 with
 
