@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from oms_ops.domain.amendments import CurrentLine
-from oms_ops.store.database import rows_as_dicts
+from oms_ops.store.database import query_dicts, rows_as_dicts
 
 VERSION_LINE_KEYS = ("line_no", "sku", "warehouse", "quantity", "unit_price", "discount_pct", "tax_rate",
                      "line_net", "line_tax", "line_total")  # fmt: skip
@@ -259,39 +259,39 @@ def _plain(value: Any) -> Any:
 
 
 def events(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
-    cur.execute(
+    return query_dicts(
+        cur,
         "select from_status, to_status, actor, reason, occurred_at from order_events where order_number = ?"
         " order by occurred_at, event_id",
         [order_number],
     )
-    return rows_as_dicts(cur)
 
 
 def payments(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
-    cur.execute(
+    return query_dicts(
+        cur,
         "select payment_id, method, amount, paid_on, reference, recorded_by, recorded_at from payments"
         " where order_number = ? order by recorded_at, payment_id",
         [order_number],
     )
-    return rows_as_dicts(cur)
 
 
 def refunds(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
-    cur.execute(
+    return query_dicts(
+        cur,
         "select refund_id, amount, status, reason, created_by, created_at from refunds"
         " where order_number = ? order by created_at, refund_id",
         [order_number],
     )
-    return rows_as_dicts(cur)
 
 
 def versions(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[dict[str, Any]]:
-    cur.execute(
+    return query_dicts(
+        cur,
         "select version, created_by, created_at, reason, status, total from order_versions where order_number = ?"
         " order by version",
         [order_number],
     )
-    return rows_as_dicts(cur)
 
 
 def version(cur: duckdb.DuckDBPyConnection, order_number: str, number: int) -> dict[str, Any] | None:

@@ -128,3 +128,9 @@ def _statements(sql: str) -> list[str]:
 def rows_as_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_dicts(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any]) -> list[dict[str, Any]]:
+    """Run a parameterised query and return its rows as dicts keyed by column name."""
+    cursor.execute(sql, parameters)
+    return rows_as_dicts(cursor)
