@@ -53,8 +53,11 @@ FIGURES = f"""
         select customer_code, count(*) filter (where status <> 'cancelled') as earlier,
             coalesce(sum(total) filter (where status not in {OPEN}), 0) as open_total
         from orders where customer_code in (select customer_code from counted) group by customer_code),
-    paid as (
-        select o.customer_code, sum(p.amount) as paid from payments p join orders o using (order_number)
+    paid as (  -- less refunds owed, as the one-by-one gate counts it
+        select o.customer_code, sum(p.amount) as paid
+        from (select order_number, amount from payments
+              union all select order_number, -amount from refunds) p
+        join orders o using (order_number)
         where o.customer_code in (select customer_code from counted) and o.status not in {OPEN}
         group by o.customer_code),
     figures as (

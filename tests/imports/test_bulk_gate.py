@@ -55,12 +55,17 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(tmp_path / "oms.duckdb")
     database.migrate()
     seed(database)
-    with database.transaction() as cur:  # C-TERMS owes 500.00 on a stored order, 200.00 of it paid
+    with database.transaction() as cur:  # C-TERMS owes 500.00 on a stored order, 200.00 of it paid (net of a refund)
         _store_order(cur, "SO-STORED1", "C-TERMS", [("WIDGET-BLUE", 1)], "to_ship", Decimal("500.00"))
         _store_order(cur, "SO-STORED2", "C-TERMS", [("WIDGET-BLUE", 1)], "cancelled", Decimal("900.00"))
         cur.execute(
             "insert into payments (order_number, method, amount, paid_on, recorded_by, recorded_at)"
-            " values ('SO-STORED1', 'bank_transfer', 200.00, '2026-03-01', 'finance', ?)",
+            " values ('SO-STORED1', 'bank_transfer', 250.00, '2026-03-01', 'finance', ?)",
+            [NOW],
+        )
+        cur.execute(  # 50.00 of it owed back (an amendment lowered the order): 200.00 paid, net
+            "insert into refunds (order_number, amount, reason, created_by, created_at)"
+            " values ('SO-STORED1', 50.00, 'amendment v2', 'sales', ?)",
             [NOW],
         )
     yield database
