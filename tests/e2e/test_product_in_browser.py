@@ -98,6 +98,9 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
             choose(page, "Show the order lines of one channel", "manual")
             choose(page, "in one day", today_label)
             expect(page.get_by_role("combobox", name="in one day")).to_have_value(today_label, timeout=5_000)
+            # The box shows the day at once; the download button is only the narrowed one once the rerun ends.
+            lines_today = f"{len(order.lines)} order lines, newest first"
+            expect(page.get_by_text(lines_today, exact=True)).to_be_visible(timeout=10_000)
             with page.expect_download(timeout=10_000) as download:
                 page.get_by_role("button", name="Download these order lines (CSV)").click(timeout=10_000)
         except (AssertionError, PlaywrightTimeout):
