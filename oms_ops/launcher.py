@@ -29,7 +29,8 @@ TELEMETRY_OFF = {
 class Service:
     name: str
     command: list[str]
-    ready_url: str
+    ready_url: str = ""  # none: nothing waits for it
+    essential: bool = True  # when it stops, `oms up` stops everything
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self, env: dict[str, str], log_dir: Path) -> None:
@@ -104,9 +105,12 @@ def child_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def services(settings: Settings) -> tuple[Service, Service, Service]:
+def services(settings: Settings) -> tuple[Service, Service, Service, Service]:
     python = sys.executable
     server = Service("server", [python, "-m", "oms_ops.cli", "serve"], f"{settings.base_url}/api/v1/health")
+    # dbt imported once, so that the hourly build does not spend seconds importing it (pipelines/defs/dbt/warm.py);
+    # without it builds run in a fresh dbt, slower but the same.
+    warm_dbt = Service("dbt", [python, "-m", "pipelines.defs.dbt.warm"], essential=False)
     dagster = Service(
         "dagster",
         [
@@ -142,7 +146,7 @@ def services(settings: Settings) -> tuple[Service, Service, Service]:
         ],
         f"http://{settings.host}:{settings.streamlit_port}/_stcore/health",
     )
-    return server, dagster, streamlit
+    return server, warm_dbt, dagster, streamlit
 
 
 def load_demo_once(settings: Settings) -> None:
@@ -193,7 +197,7 @@ def run_everything(settings: Settings) -> int:
     env = child_env(settings)
     os.environ.update({k: v for k, v in env.items() if k.startswith("OMS_")})
     all_services = services(settings)
-    server, dagster, streamlit = all_services
+    server, warm_dbt, dagster, streamlit = all_services
     stopping = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
@@ -208,6 +212,7 @@ def run_everything(settings: Settings) -> int:
             print("The server did not start; see", logs / "server.log")
             return 1
         load_demo_once(settings)
+        warm_dbt.start(env, logs)
         dagster.start(env, logs)
         streamlit.start(env, logs)
         if wait_until_ready(streamlit.ready_url, 60, streamlit.running):
@@ -215,10 +220,13 @@ def run_everything(settings: Settings) -> int:
         print(banner(settings), flush=True)
         threading.Thread(target=refresh_marts_when_ready, args=(settings, dagster, stopping), daemon=True).start()
         while not stopping.is_set():
-            dead = [s.name for s in all_services if not s.running()]
+            dead = [s.name for s in all_services if s.essential and not s.running()]
             if dead:
                 print(f"{', '.join(dead)} stopped unexpectedly; see {logs}. Stopping the rest.")
                 return 1
+            if warm_dbt.process is not None and not warm_dbt.running():
+                print(f"The warm dbt stopped (see {logs / 'dbt.log'}); builds now start a fresh dbt.", flush=True)
+                warm_dbt.process = None
             stopping.wait(1)
         return 0
     finally:

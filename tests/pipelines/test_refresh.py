@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.defs.dbt import warm
 from pipelines.defs.dbt.assets import HOURLY_TESTS, TESTS_TAG, oms_dbt_models
 from pipelines.defs.dbt.resources import dbt_resource
 from pipelines.defs.oms.assets import oms_snapshot
@@ -18,6 +19,7 @@ from pipelines.defs.oms.resources import DataFolderResource, OmsResource
 from pipelines.defs.publish.assets import marts_publish
 from pipelines.defs.publish.checks import published_orders_match_snapshot
 from tests.conftest import RunningServer
+from tests.pipelines.conftest import WarmDbt
 
 pytestmark = pytest.mark.slow
 
@@ -113,8 +115,10 @@ def test_a_refresh_publishes_the_orders_placed_through_the_server(server: Runnin
 
 
 def test_an_hourly_refresh_runs_the_mart_checks_and_leaves_the_whole_history_ones_to_the_nightly(
-    server: RunningServer,
+    server: RunningServer, warm_dbt: WarmDbt, monkeypatch: pytest.MonkeyPatch
 ):
+    """Through the warm dbt, as under `oms up`: dagster-dbt reads its events as from dbt itself."""
+    monkeypatch.setenv(warm.SOCKET_ENV, str(warm_dbt.socket))
     load_shop(server)
     with server.system_client() as system:
         system.place_order("C-ACME", [{"sku": "BOLT-M8", "quantity": 100}])
@@ -134,3 +138,5 @@ def test_an_hourly_refresh_runs_the_mart_checks_and_leaves_the_whole_history_one
     assert {"unique_fct_order_lines_order_line_id", "unique_mart_sales_lines_order_line_id"} <= checked
     assert not [e.check_name for e in evaluations if e.asset_key.to_user_string().startswith("stg_oms__")]
     assert "equals_sum_of_fct_orders_revenue__revenue__order_number__ref_fct_order_lines_" not in checked
+    ran = [line.split(": ", 1)[1].split(" after")[0] for line in warm_dbt.commands_run()]
+    assert ran[-1] == "dbt build exited 0"  # after dagster-dbt's `dbt --version`

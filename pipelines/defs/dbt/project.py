@@ -20,10 +20,12 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
 
 
-def dbt_executable() -> str:
-    """The dbt of this virtual environment, whether or not its bin folder is on PATH."""
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else "dbt"
+def dbt_executable(name: str = "dbt") -> str:
+    """The dbt of this virtual environment, whether or not its bin folder is on PATH.
+
+    `oms-dbt` is the same dbt, run by the warm dbt when one listens (pipelines/defs/dbt/warm.py)."""
+    beside_python = Path(sys.executable).parent / name
+    return str(beside_python) if beside_python.exists() else name
 
 
 def newest_source_mtime(project_dir: Path) -> float:
