@@ -111,6 +111,8 @@ def test_an_order_typed_in_the_browser_reaches_the_sales_dashboard(product: Runn
 
     assert {line["Order"] for line in lines} == {order_number}
     assert sum(Decimal(line["Revenue"]) for line in lines) == order.subtotal
+    # The pipeline's dbt builds ran in children of the warm dbt `oms up` keeps (pipelines/defs/dbt/warm.py).
+    assert "dbt build exited 0" in (product.data_dir / "logs" / "dbt.log").read_text()
 
     assert product.interrupt() == 0
     assert "All stopped." in "".join(product.output)
