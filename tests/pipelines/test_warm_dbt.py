@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -116,3 +117,22 @@ def test_a_data_folder_too_deep_for_a_unix_socket_gets_a_short_private_path(tmp_
     assert path == warm.socket_path({"OMS_DATA_DIR": str(deep)})  # the caller and the warm dbt agree
     assert path != warm.socket_path({"OMS_DATA_DIR": str(other)})
     assert warm.socket_path({"OMS_DATA_DIR": "/srv/oms"}) == Path("/srv/oms/run/dbt.sock")
+
+
+def test_the_warm_dbt_refuses_a_socket_in_a_folder_others_can_enter(tmp_path: Path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+
+    started = subprocess.run(
+        [sys.executable, "-m", "pipelines.defs.dbt.warm"],
+        env={**os.environ, warm.SOCKET_ENV: str(shared / "dbt.sock")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert started.returncode != 0
+    assert "only its owner can enter" in started.stderr
+    assert not (shared / "dbt.sock").exists()
+    assert shared.stat().st_mode & 0o777 == 0o755  # left as it was

@@ -71,9 +71,9 @@ def serve(path: Path, preload: Sequence[str] = PRELOAD) -> None:
     """Import dbt, listen on `path` and fork a child per connection until SIGINT or SIGTERM."""
     if len(str(path).encode()) > MAX_SOCKET_PATH:
         raise SystemExit(f"{path} is too long for a Unix socket: set {SOCKET_ENV} to a shorter path.")
+    listener = _listen(path)  # callers that connect meanwhile wait for the imports, still sooner than a fresh dbt
     for module in preload:
         importlib.import_module(module)
-    listener = _listen(path)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are never waited for: the kernel reaps them
     stop = _stop_on_signals(listener)
     print(f"warm dbt listening on {path} (pid {os.getpid()})", flush=True)
@@ -99,8 +99,13 @@ def serve(path: Path, preload: Sequence[str] = PRELOAD) -> None:
 
 
 def _listen(path: Path) -> socket.socket:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.chmod(0o700)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = path.parent.stat()
+    if folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+        raise SystemExit(
+            f"{path.parent} must be a folder only its owner can enter (mode 700): whoever can reach the socket"
+            f" can run dbt as this user. Set {SOCKET_ENV} to a path in such a folder."
+        )
     if path.exists():
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
