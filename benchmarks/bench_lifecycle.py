@@ -12,7 +12,8 @@ busy machine each ratio compares runs made under the same load.
 - place: a 3-line order (as bench_orders.py).
 - amend: line 1 of an order placed before goes one unit up or down (a new version; one unit reserved
   or released; the order repriced; version 1 recorded at the first amendment).
-- ship: one unit of one line of an order placed before (a shipment, stock out of on hand and reserved).
+- ship: one unit of one line of an order placed before (a shipment, stock out of on hand and reserved;
+  the API answers the shipment, not the whole order).
 
 Not a test; asserts nothing; touches only temporary folders.
 """
@@ -252,20 +253,23 @@ class Direct:
         now = datetime.now(UTC)
 
         def body(con: duckdb.DuckDBPyConnection) -> bool:
-            # What the service must know before shipping, as cheaply as SQL gives it: the order's status
-            # (may it ship?) and each line's ordered and shipped units (never ship more than ordered; does
-            # this shipment complete the order?).
-            status = con.execute("select status from orders where order_number = ?", [number]).fetchall()[0][0]
+            # What the service must know before shipping, in one statement as the service reads it: the
+            # order's status (may it ship?) and total, and each line's ordered and shipped units (never ship
+            # more than ordered; does this shipment complete the order?).
+            rows = con.execute(
+                "select 'order', null, status, null, null, total from orders where order_number = $1"
+                " union all select 'line', line_no, sku, warehouse_code, quantity, null from order_lines"
+                " where order_number = $1"
+                " union all select 'shipped', line_no, null, null, sum(quantity), null from shipment_lines"
+                " where order_number = $1 group by line_no",
+                [number],
+            ).fetchall()
+            status, total = next((row[2], row[5]) for row in rows if row[0] == "order")
             if status not in ("to_ship", "partially_shipped"):
                 return False
-            lines = con.execute(
-                "select l.line_no, l.sku, l.warehouse_code, l.quantity - coalesce(s.shipped, 0)"
-                " from order_lines l left join (select line_no, sum(quantity) as shipped from shipment_lines"
-                " where order_number = ? group by line_no) s using (line_no) where l.order_number = ?",
-                [number, number],
-            ).fetchall()
-            left = {no: remaining for no, _, _, remaining in lines}
-            sku, wh = next((sku, wh) for no, sku, wh, _ in lines if no == line_no)
+            shipped = {row[1]: row[4] for row in rows if row[0] == "shipped"}
+            left = {row[1]: row[4] - shipped.get(row[1], 0) for row in rows if row[0] == "line"}
+            sku, wh = next((row[2], row[3]) for row in rows if row[0] == "line" and row[1] == line_no)
             if left[line_no] < 1:
                 return False
             hit = con.execute(
@@ -287,14 +291,24 @@ class Direct:
             )
             _ledger(con, now, "shipment", [(wh, sku, -1, -1)], number)
             target = "shipped" if sum(left.values()) == 1 else "partially_shipped"
-            if status != target:
+            moves = [] if status == target else [(status, target)]
+            if target == "shipped":  # the last unit: settled orders complete
+                paid = con.execute(
+                    "select coalesce((select sum(amount) from payments where order_number = $n), 0)"
+                    " - coalesce((select sum(amount) from refunds where order_number = $n), 0)",
+                    {"n": number},
+                ).fetchall()[0][0]
+                if paid >= total:
+                    moves.append(("shipped", "completed"))
+            if moves:
                 con.execute("update orders set status = ?, updated_at = ? where order_number = ?",
-                            [target, now, number])  # fmt: skip
-                con.execute(
-                    "insert into order_events (order_number, from_status, to_status, actor, reason, occurred_at)"
-                    " values (?, ?, ?, 'bench', 'shipment', ?)",
-                    [number, status, target, now],
-                )
+                            [moves[-1][1], now, number])  # fmt: skip
+                for before, after in moves:
+                    con.execute(
+                        "insert into order_events (order_number, from_status, to_status, actor, reason, occurred_at)"
+                        " values (?, ?, ?, 'bench', 'shipment', ?)",
+                        [number, before, after, now],
+                    )
             return True
 
         return self._transaction(body)

@@ -178,11 +178,14 @@ class OmsClient:
         lines: Mapping[int, int] | None = None,
         warehouse: str | None = None,
         note: str | None = None,
-    ) -> c.OrderOut:
-        """Ship {line_no: quantity}, or everything left to ship (from `warehouse` only, when given)."""
+    ) -> c.ShipmentOut:
+        """Ship {line_no: quantity}, or everything left to ship (from `warehouse` only, when given).
+
+        Answers the shipment made (with the order's new status and units still to ship); get_order
+        for the whole order."""
         shipped = [c.ShipmentLineIn(line_no=no, quantity=qty) for no, qty in (lines or {}).items()]
         body = c.ShipmentIn(lines=shipped, warehouse=warehouse, note=note)
-        return self._post(f"/orders/{order_number}/shipments", c.OrderOut, body)
+        return self._post(f"/orders/{order_number}/shipments", c.ShipmentOut, body)
 
     def cancel_order(self, order_number: str, reason: str) -> c.OrderOut:
         return self._post(f"/orders/{order_number}/cancel", c.OrderOut, c.ReasonIn(reason=reason))
@@ -203,6 +206,7 @@ class OmsClient:
         requested_delivery_date: date | None = None,
         note: str | None = None,
         customer_po: str | None = None,
+        clear_requested_delivery_date: bool = False,
     ) -> c.OrderOut:
         """Make `lines` the order's lines as its next version (lines left out are removed; None keeps them all),
         and change the header fields given (an empty note or PO reference clears it)."""
@@ -212,6 +216,7 @@ class OmsClient:
             requested_delivery_date=requested_delivery_date,
             note=note,
             customer_po=customer_po,
+            clear_requested_delivery_date=clear_requested_delivery_date,
         )
         return self._post(f"/orders/{order_number}/amendments", c.OrderOut, body)
 

@@ -112,6 +112,26 @@ class ShipmentIn(BaseModel):
     note: str | None = None
 
 
+class ShipmentLineOut(BaseModel):
+    line_no: int
+    sku: str
+    warehouse: str
+    quantity: int  # units of this line in this shipment
+
+
+class ShipmentOut(BaseModel):
+    """A shipment as it was made; GET the order for the whole of it."""
+
+    shipment_id: int
+    order_number: str
+    status: str  # the order's status after this shipment: partially_shipped, shipped or completed
+    shipped_at: datetime
+    shipped_by: str
+    note: str | None = None
+    lines: list[ShipmentLineOut]
+    backorder_units: int  # units still to ship on the order after this shipment
+
+
 class ReasonIn(BaseModel):
     reason: str
 
@@ -400,13 +420,14 @@ class AmendLineIn(BaseModel):
 
 class AmendmentIn(BaseModel):
     """The order's lines as they should be (None keeps them) and header fields to change (None keeps a
-    field; an empty note or PO reference clears it)."""
+    field; an empty note or PO reference clears it; `clear_requested_delivery_date` clears the date)."""
 
     lines: list[AmendLineIn] | None = Field(default=None, min_length=1)
     reason: str
     requested_delivery_date: date | None = None
     note: str | None = None
     customer_po: str | None = None
+    clear_requested_delivery_date: bool = False
 
 
 class OrderVersionLineOut(BaseModel):

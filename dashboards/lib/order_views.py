@@ -190,14 +190,16 @@ class HeaderEdit:
     requested_delivery_date: date | None = None
     note: str | None = None
     customer_po: str | None = None
+    clear_requested_delivery_date: bool = False
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.requested_delivery_date, self.note, self.customer_po))
+        given = (self.requested_delivery_date, self.note, self.customer_po)
+        return self.clear_requested_delivery_date or any(v is not None for v in given)
 
 
 def header_changes(order: OrderOut, delivery: date | None, note: str | None, customer_po: str | None) -> HeaderEdit:
-    """The header fields the clerk changed: a new delivery date, or a note or PO reference that differs from the
-    order's (an emptied one is sent empty, which clears it)."""
+    """The header fields the clerk changed: a new delivery date (an emptied one clears it), or a note or PO
+    reference that differs from the order's (an emptied one is sent empty, which clears it)."""
 
     def changed(typed: str | None, current: str | None) -> str | None:
         return typed.strip() if typed is not None and typed.strip() != (current or "") else None
@@ -206,6 +208,7 @@ def header_changes(order: OrderOut, delivery: date | None, note: str | None, cus
         delivery if delivery is not None and delivery != order.requested_delivery_date else None,
         changed(note, order.note),
         changed(customer_po, order.customer_po),
+        clear_requested_delivery_date=delivery is None and order.requested_delivery_date is not None,
     )
 
 

@@ -4,6 +4,7 @@ earlier versions) as far as the signed-in role may."""
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from dashboards.lib.approval_views import approval_rows
 from dashboards.lib.navigation import ORDERS
 from dashboards.lib.order_views import PAGE_SIZE, PAYMENT_METHODS, STATUSES, OrderFilter
 from oms_ops.client import ApiError, Unauthorized
-from oms_ops.contracts import OrderOut
+from oms_ops.contracts import OrderOut, ShipmentOut
 from oms_ops.domain.fulfilment import method_label
 from oms_ops.domain.roles import Action, may
 
@@ -30,17 +31,18 @@ def back_to_first_page() -> None:
     st.session_state.pop(OPEN_KEY, None)
 
 
-def act(done: str, call: Callable[[], object], clear: tuple[str, ...] = ()) -> None:
-    """Run one action on the server from a button's callback; keep its outcome to show after the rerun."""
+def act(done: str | Callable[[Any], str], call: Callable[[], object], clear: tuple[str, ...] = ()) -> None:
+    """Run one action on the server from a button's callback; keep its outcome to show after the rerun
+    (`done` may word it from what the server answered)."""
     try:
-        call()
+        answer = call()
     except Unauthorized:
         session.end_session()
         return
     except ApiError as error:
         st.session_state[NOTICE_KEY] = ("error", error.message)
         return
-    st.session_state[NOTICE_KEY] = ("success", done)
+    st.session_state[NOTICE_KEY] = ("success", done if isinstance(done, str) else done(answer))
     for key in clear:
         st.session_state[key] = ""
 
@@ -62,7 +64,14 @@ def record_payment(number: str) -> None:
 
 def ship(number: str) -> None:
     warehouse = st.session_state.get("orders_ship_warehouse")
-    act(f"Shipped what was left on {number}.", lambda: client.ship_order(number, warehouse=warehouse))
+    act(shipped_notice, lambda: client.ship_order(number, warehouse=warehouse))
+
+
+def shipped_notice(shipment: ShipmentOut) -> str:
+    units = sum(line.quantity for line in shipment.lines)
+    said = f"Shipped {units} unit{'s' if units != 1 else ''} of {shipment.order_number}"
+    still = f", {shipment.backorder_units} still to ship" if shipment.backorder_units else ""
+    return f"{said}; it is now {formatting.status_label(shipment.status)}{still}."
 
 
 def cancel(number: str) -> None:
@@ -94,7 +103,9 @@ def amend(order: OrderOut) -> None:
     ]
     header = order_views.header_changes(
         order,
-        state.get(f"orders_amend_delivery_{number}"),
+        None
+        if state.get(f"orders_amend_clear_delivery_{number}")
+        else state.get(f"orders_amend_delivery_{number}", order.requested_delivery_date),
         state.get(f"orders_amend_note_{number}"),
         state.get(f"orders_amend_po_{number}"),
     )
@@ -124,6 +135,7 @@ def amend(order: OrderOut) -> None:
             requested_delivery_date=header.requested_delivery_date,
             note=header.note,
             customer_po=header.customer_po,
+            clear_requested_delivery_date=header.clear_requested_delivery_date,
         ),
         ("orders_amend_reason", "orders_amend_add_sku"),
     )
@@ -173,6 +185,8 @@ def amend_form(order: OrderOut) -> None:
             format="YYYY-MM-DD",
             key=f"orders_amend_delivery_{number}",
         )
+        if order.requested_delivery_date is not None:
+            delivery_col.checkbox("No date any more", key=f"orders_amend_clear_delivery_{number}")
         po_col.text_input("Customer PO", value=order.customer_po or "", key=f"orders_amend_po_{number}")
         note_col.text_input("Note", value=order.note or "", key=f"orders_amend_note_{number}")
         st.text_input("Why amend?", key="orders_amend_reason")

@@ -26,7 +26,7 @@ def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db:
             for line in body.lines
         ]
     )
-    header = HeaderChange(body.requested_delivery_date, body.note, body.customer_po)
+    header = HeaderChange(body.requested_delivery_date, body.note, body.customer_po, body.clear_requested_delivery_date)
     return c.OrderOut.model_validate(amendments.amend_order(db, actor, order_number, lines, body.reason, header))
 
 

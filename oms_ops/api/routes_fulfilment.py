@@ -1,4 +1,8 @@
-"""Moving an order on: payments, shipments, cancel, hold and release. Each answers the order as it now is."""
+"""Moving an order on: payments, shipments, cancel, hold and release.
+
+A shipment answers the shipment it created (its lines, the order's new status, the units still to ship);
+the others answer the order as it now is.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,11 @@ def record_payment(order_number: str, body: c.PaymentIn, actor: CurrentActor, db
     return c.OrderOut.model_validate(order)
 
 
-@router.post("/shipments", status_code=status.HTTP_201_CREATED, response_model=c.OrderOut)
+@router.post("/shipments", status_code=status.HTTP_201_CREATED, response_model=c.ShipmentOut)
 def ship_order(order_number: str, body: c.ShipmentIn, actor: CurrentActor, db: DB) -> Response:
     lines = [(line.line_no, line.quantity) for line in body.lines]
     shipped = fulfilment.ship_order(db, actor, order_number, lines, body.warehouse, body.note)
-    return model_response(c.OrderOut, shipped, status.HTTP_201_CREATED)
+    return model_response(c.ShipmentOut, shipped, status.HTTP_201_CREATED)
 
 
 @router.post("/cancel")

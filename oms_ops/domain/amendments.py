@@ -223,11 +223,13 @@ def overpaid(total: Decimal, paid: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class HeaderChange:
-    """Header fields an amendment changes besides the lines. None keeps the field; an empty text clears it."""
+    """Header fields an amendment changes besides the lines. None keeps the field; an empty text clears it, and
+    `clear_requested_delivery_date` the date (the customer no longer asks for one)."""
 
     requested_delivery_date: date | None = None
     note: str | None = None
     customer_po: str | None = None
+    clear_requested_delivery_date: bool = False
 
 
 NOTE_MAX = 500
@@ -239,6 +241,12 @@ def header_changes(current: Mapping[str, Any], change: HeaderChange | None, toda
     if change is None:
         return {}
     wanted: dict[str, Any] = {}
+    if change.clear_requested_delivery_date:
+        if change.requested_delivery_date is not None:
+            raise InvalidInput(
+                "Give a new requested delivery date or clear it, not both.", field="requested_delivery_date"
+            )
+        wanted["requested_delivery_date"] = None
     if change.requested_delivery_date is not None:
         if change.requested_delivery_date < today:
             raise InvalidInput(

@@ -75,16 +75,19 @@ def ship_order(
 ) -> dict[str, Any]:
     """Ship (line_no, quantity) pairs, or everything left (from one warehouse); the rest stays reserved.
 
-    The order is read once, before the shipment, and the answer is that view with the shipment applied
-    (shipped quantities, status, the new events): no read-back inside the write lock.
+    Answers the shipment it made: its lines, the order's status after it and the units still to ship.
+    Inside the write lock it reads, in one statement, only the order's status and total and its lines'
+    shipped units (and what was paid, when the shipment ships the last unit), then writes: the order is
+    not read back.
     """
     require(actor.roles, Action.SHIP_ORDER)
     with db.transaction() as cur:
-        order = order_view(cur, order_number)  # NotFound when there is no such order
-        status = order["status"]
+        found = fq.shipping_state(cur, order_number)
+        if found is None:
+            raise NotFound(f"There is no order {order_number}.", field="order_number")
+        status, total, states = found
         if status not in SHIPPABLE:
             lifecycle.check_move(status, Status.SHIPPED)  # says what the order may do instead
-        states = [_state(line) for line in order["lines"]]
         plan = f.plan_shipment(states, lines, warehouse)
         taken = f.stock_taken(states, plan)
         now = datetime.now(UTC)
@@ -93,14 +96,26 @@ def ship_order(
         shipment_id = fq.insert_shipment(cur, order_number, states, plan, actor.username, note, now)
         reason = f"shipment {shipment_id}" + (f": {note}" if note else "")
         queries.write_ledger(cur, now, "shipment", taken, -1, -1, order_number, actor.username, reason)
-        target = lifecycle.status_after_shipment(f.remaining_total(states) - sum(plan.values()))
+        backorder = f.remaining_total(states) - sum(plan.values())
+        target = lifecycle.status_after_shipment(backorder)
         moves = [] if target == status else [target]
         if target is Status.SHIPPED:
-            moves += lifecycle.moves_after_settlement(target, order["paid_total"] >= order["total"])
+            moves += lifecycle.moves_after_settlement(target, fq.paid_total(cur, order_number) >= total)
         _move(cur, order_number, status, moves, actor, reason, now)
-    for line in order["lines"]:
-        line["shipped_quantity"] += plan.get(line["line_no"], 0)
-    return _moved(order, moves, actor, reason, now)
+    return {
+        "shipment_id": shipment_id,
+        "order_number": order_number,
+        "status": moves[-1].value if moves else status,
+        "shipped_at": now,
+        "shipped_by": actor.username,
+        "note": note,
+        "lines": [
+            {"line_no": ln.line_no, "sku": ln.sku, "warehouse": ln.warehouse, "quantity": plan[ln.line_no]}
+            for ln in states
+            if ln.line_no in plan
+        ],
+        "backorder_units": backorder,
+    }
 
 
 def cancel_order(db: Database, actor: Actor, order_number: str, reason: str) -> dict[str, Any]:
@@ -189,27 +204,6 @@ def _head(cur: duckdb.DuckDBPyConnection, order_number: str) -> dict[str, Any]:
     if head is None:
         raise NotFound(f"There is no order {order_number}.", field="order_number")
     return head
-
-
-def _state(line: dict[str, Any]) -> f.LineState:
-    """A line of an order view as fulfilment sees it."""
-    return f.LineState(
-        line["line_no"], line["sku"], line["warehouse"], line["quantity"], line["shipped_quantity"], line["line_total"]
-    )
-
-
-def _moved(
-    order: dict[str, Any], targets: Sequence[Status], actor: Actor, reason: str | None, now: datetime
-) -> dict[str, Any]:
-    """An order view with the moves `_move` just wrote: its status and the new events at the end of its timeline."""
-    current = order["status"]
-    for target in targets:
-        event = {"from_status": current, "to_status": target.value, "actor": actor.username, "reason": reason}
-        order["events"].append({**event, "occurred_at": now})
-        current = target.value
-    if targets:
-        order.update(status=current, updated_at=now)
-    return order
 
 
 def _reason(reason: str | None) -> str:

@@ -28,6 +28,18 @@ LINE_STATES = """
     order by l.line_no
 """
 FULLY_SHIPPED = frozenset({"shipped", "completed"})
+# What a shipment must know, in one statement (a union all is planned in a fraction of the time of a join):
+# the order's status and total, its lines, and the units shipped per line. The shipped units are the
+# shipment lines, which holds for an order that may still ship (orders loaded as shipped history have none).
+SHIPPING_STATE = """
+    select 'order' as kind, null as line_no, status as text, null as warehouse_code, null as quantity, total as amount
+    from orders where order_number = $1
+    union all
+    select 'line', line_no, sku, warehouse_code, quantity, line_total from order_lines where order_number = $1
+    union all
+    select 'shipped', line_no, null, null, sum(quantity), null from shipment_lines where order_number = $1
+    group by line_no
+"""
 
 
 def _rows(values: Mapping[tuple[str, str], int]) -> tuple[str, list[object]]:
@@ -50,6 +62,21 @@ def line_states(cur: duckdb.DuckDBPyConnection, order_number: str) -> list[LineS
     return [LineState(int(no), sku, wh, int(qty), int(shipped), total) for no, sku, wh, qty, shipped, total in rows]
 
 
+def shipping_state(cur: duckdb.DuckDBPyConnection, order_number: str) -> tuple[str, Decimal, list[LineState]] | None:
+    """The order's status and total and its lines with their shipped units (None when there is no such order);
+    the shipped units hold only while the order may still ship (to ship, partially shipped)."""
+    rows = cur.execute(SHIPPING_STATE, [order_number]).fetchall()
+    head = next((row for row in rows if row[0] == "order"), None)
+    if head is None:
+        return None
+    shipped = {int(row[1]): int(row[4]) for row in rows if row[0] == "shipped"}
+    lines = sorted((row[1:] for row in rows if row[0] == "line"), key=lambda line: int(line[0]))
+    states = [
+        LineState(int(no), sku, wh, int(qty), shipped.get(int(no), 0), total) for no, sku, wh, qty, total in lines
+    ]
+    return str(head[2]), Decimal(head[5]), states
+
+
 def paid_total(cur: duckdb.DuckDBPyConnection, order_number: str) -> Decimal:
     """What the customer has paid, net of refunds due or paid back (an amendment that lowers a paid order's
     total records one)."""
@@ -63,6 +90,14 @@ def paid_total(cur: duckdb.DuckDBPyConnection, order_number: str) -> Decimal:
 
 def take_shipped_stock(cur: duckdb.DuckDBPyConnection, taken: Mapping[tuple[str, str], int], now: datetime) -> int:
     """Goods leave: on hand and reserved both go down, only where that much is reserved; returns rows hit."""
+    if len(taken) == 1:  # one location: a keyed update, planned in a fraction of the join on VALUES
+        [((warehouse, sku), quantity)] = taken.items()
+        row = cur.execute(
+            "update stock_levels set on_hand = on_hand - $q, reserved = reserved - $q, updated_at = $now"
+            " where warehouse_code = $wh and sku = $sku and reserved >= $q",
+            {"q": quantity, "now": now, "wh": warehouse, "sku": sku},
+        ).fetchone()
+        return int(row[0]) if row else 0
     values, params = _rows(taken)
     row = cur.execute(
         "update stock_levels s set on_hand = s.on_hand - d.quantity, reserved = s.reserved - d.quantity,"

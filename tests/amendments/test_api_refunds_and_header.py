@@ -40,6 +40,17 @@ def test_a_header_amendment_without_lines_answers_201_and_version_2_keeps_the_ne
     assert (second.requested_delivery_date, second.customer_po, second.lines[0].quantity) == (NEXT_WEEK, "PO-4711", 1)
 
 
+def test_the_typed_client_clears_a_requested_delivery_date(amend_server):
+    order = place(amend_server, quantity=1)
+    as_user(amend_server, "sales", "amend_order", order.order_number, None, "date agreed",
+            requested_delivery_date=NEXT_WEEK)  # fmt: skip
+
+    cleared = as_user(amend_server, "sales", "amend_order", order.order_number, None, "no fixed date",
+                      clear_requested_delivery_date=True)  # fmt: skip
+
+    assert (cleared.requested_delivery_date, cleared.version) == (None, 3)
+
+
 def test_a_delivery_date_in_the_past_answers_422_naming_the_field(amend_server):
     order = place(amend_server, quantity=1)
     response = call(

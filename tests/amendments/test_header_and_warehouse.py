@@ -53,6 +53,24 @@ def test_an_empty_note_clears_it(db):
     assert amend_header(db, order, HeaderChange(note=""))["note"] is None
 
 
+def test_a_requested_delivery_date_can_be_cleared_as_a_new_version_the_earlier_one_keeping_it(db):
+    order = place(db)
+    amend_header(db, order, HeaderChange(NEXT_WEEK))
+
+    cleared = amend_header(db, order, HeaderChange(clear_requested_delivery_date=True))
+
+    assert (cleared["requested_delivery_date"], cleared["version"]) == (None, 3)
+    v2 = amendments.order_version(db, SALES, order["order_number"], 2)
+    assert v2["requested_delivery_date"] == NEXT_WEEK.isoformat()
+
+
+def test_clearing_and_setting_the_delivery_date_at_once_is_refused_naming_the_field(db):
+    order = place(db)
+    with pytest.raises(InvalidInput, match="not both") as refused:
+        amend_header(db, order, HeaderChange(NEXT_WEEK, clear_requested_delivery_date=True))
+    assert refused.value.field == "requested_delivery_date"
+
+
 def test_a_delivery_date_in_the_past_is_refused_naming_the_field(db):
     order = place(db)
     with pytest.raises(InvalidInput, match="is in the past") as refused:

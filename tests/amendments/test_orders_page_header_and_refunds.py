@@ -36,6 +36,27 @@ def test_sales_sets_a_delivery_date_and_a_po_reference_and_the_order_shows_them_
     assert stock_of(shop)[("SH", "PIN-STEEL")] == before
 
 
+def test_sales_clears_a_delivery_date_the_customer_no_longer_asks_for(shop):
+    order = place(shop)
+    as_user(shop, "sales", "amend_order", order.order_number, None, "date agreed", requested_delivery_date=NEXT_WEEK)
+    at = opened(shop, "sales", order)
+
+    at.checkbox(key=f"orders_amend_clear_delivery_{order.order_number}").check()
+    at = submit(at, "no fixed date")
+
+    assert not at.exception
+    assert f"Requested delivery {NEXT_WEEK.isoformat()}" not in " ".join(texts(at))
+    again = as_user(shop, "sales", "get_order", order.order_number)
+    assert (again.version, again.requested_delivery_date) == (3, None)
+
+
+def test_an_order_without_a_delivery_date_offers_nothing_to_clear(shop):
+    order = place(shop)
+    at = opened(shop, "sales", order)
+
+    assert f"orders_amend_clear_delivery_{order.order_number}" not in {str(box.key) for box in at.checkbox}
+
+
 def test_sales_moves_a_line_to_another_warehouse_and_the_reservation_follows(shop):
     order: OrderOut = as_user(shop, "sales", "place_order", "C-GLOBEX",
                               [{"sku": "WIDGET-BLUE", "quantity": 1, "warehouse": "SH"}])  # fmt: skip

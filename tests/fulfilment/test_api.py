@@ -83,11 +83,13 @@ def test_a_partial_shipment_shows_shipped_quantities_and_keeps_the_rest_reserved
 
     shipped = as_user(fulfilment_server, "warehouse", "ship_order", order.order_number, {1: 4}, note="truck 1")
 
-    assert shipped.status == "partially_shipped"
-    assert [(line.quantity, line.shipped_quantity) for line in shipped.lines] == [(10, 4)]
+    assert (shipped.status, shipped.backorder_units) == ("partially_shipped", 6)
+    assert [(line.line_no, line.sku, line.warehouse, line.quantity) for line in shipped.lines] == [
+        (1, "WIDGET-BLUE", "SH", 4)
+    ]
     assert stock_of(fulfilment_server)[("SH", "WIDGET-BLUE")] == (before[0] - 4, before[1] - 4)
     again = as_user(fulfilment_server, "analyst", "get_order", order.order_number)
-    assert again.lines[0].shipped_quantity == 4
+    assert [(line.quantity, line.shipped_quantity) for line in again.lines] == [(10, 4)]
     assert (again.events[-1].to_status, again.events[-1].actor) == ("partially_shipped", "warehouse")
     assert str(again.events[-1].reason).endswith(": truck 1")
 
@@ -96,8 +98,36 @@ def test_shipping_the_rest_of_a_paid_order_completes_it(fulfilment_server):
     order = paid(fulfilment_server, place(fulfilment_server, quantity=3))
     as_user(fulfilment_server, "warehouse", "ship_order", order.order_number, {1: 1})
     done = as_user(fulfilment_server, "warehouse", "ship_order", order.order_number)
-    assert done.status == "completed"
-    assert [line.shipped_quantity for line in done.lines] == [3]
+    assert (done.status, done.backorder_units) == ("completed", 0)
+    again = as_user(fulfilment_server, "analyst", "get_order", order.order_number)
+    assert (again.status, [line.shipped_quantity for line in again.lines]) == ("completed", [3])
+
+
+def test_a_shipment_answers_201_with_the_shipment_it_created(fulfilment_server):
+    order = place(fulfilment_server, customer="C-GLOBEX", quantity=5)
+    response = call(
+        fulfilment_server,
+        "POST",
+        f"/orders/{order.order_number}/shipments",
+        token=login_token(fulfilment_server, "warehouse"),
+        json={"lines": [{"line_no": 1, "quantity": 2}], "note": "truck 7"},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert {k: body[k] for k in ("order_number", "status", "shipped_by", "note", "backorder_units")} == {
+        "order_number": order.order_number,
+        "status": "partially_shipped",
+        "shipped_by": "warehouse",
+        "note": "truck 7",
+        "backorder_units": 3,
+    }
+    assert body["lines"] == [{"line_no": 1, "sku": "WIDGET-BLUE", "warehouse": "SH", "quantity": 2}]
+    assert body["shipped_at"].endswith("Z") or body["shipped_at"].endswith("+00:00")
+
+
+def test_shipping_an_order_that_does_not_exist_answers_404_naming_it(fulfilment_server):
+    with pytest.raises(NotFound, match="There is no order SO99999998"):
+        as_user(fulfilment_server, "warehouse", "ship_order", "SO99999998")
 
 
 def test_an_order_on_terms_ships_first_and_completes_once_paid(fulfilment_server):
@@ -190,6 +220,12 @@ def test_the_api_documents_each_move_and_its_conflict_answer(fulfilment_server):
         assert {"403", "404", "409", "422"} <= set(
             paths[f"/api/v1/orders/{{order_number}}/{move}"]["post"]["responses"]
         )
+
+
+def test_the_api_documents_that_a_shipment_answers_the_shipment(fulfilment_server):
+    paths = httpx.get(f"{fulfilment_server.base_url}/openapi.json").json()["paths"]
+    created = paths["/api/v1/orders/{order_number}/shipments"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ShipmentOut"}
 
 
 def test_acting_on_an_order_that_does_not_exist_answers_404(fulfilment_server):

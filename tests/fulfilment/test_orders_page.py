@@ -36,9 +36,26 @@ def test_the_warehouse_ships_what_is_left_and_sees_the_order_shipped(shop):
 
     assert not at.exception
     assert at.subheader[0].value == f"Order {order.order_number} · Shipped"
-    assert f"Shipped what was left on {order.order_number}." in [s.value for s in at.success]
+    assert f"Shipped 3 units of {order.order_number}; it is now Shipped." in [s.value for s in at.success]
     assert list(at.dataframe[1].value["Shipped"]) == ["3"]
     assert stock_of(shop)[("SH", "WIDGET-BLUE")] == (before[0] - 3, before[1] - 3)
+
+
+def test_shipping_from_one_warehouse_says_how_many_units_are_still_to_ship(shop):
+    lines = [
+        {"sku": "WIDGET-BLUE", "quantity": 2, "warehouse": "SH"},
+        {"sku": "WIDGET-BLUE", "quantity": 1, "warehouse": "BJ"},
+    ]
+    order = as_user(shop, "sales", "place_order", "C-GLOBEX", lines)
+    at = opened(shop, "warehouse", order)
+
+    at.selectbox(key="orders_ship_warehouse").select("SH")
+    at.button(key="orders_ship_submit").click().run()
+
+    assert not at.exception
+    notice = f"Shipped 2 units of {order.order_number}; it is now Partially shipped, 1 still to ship."
+    assert notice in [s.value for s in at.success]
+    assert at.subheader[0].value == f"Order {order.order_number} · Partially shipped"
 
 
 def test_sales_cancels_an_order_with_a_reason_that_lands_in_its_history(shop):

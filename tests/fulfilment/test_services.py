@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from oms_ops.domain.errors import InvalidInput, InvalidTransition
+from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransition, NotFound
 from oms_ops.services import fulfilment
 from oms_ops.services.actor import Actor
 from oms_ops.services.orders import LineRequest, get_order, place_order
@@ -94,8 +94,8 @@ def test_shipping_part_of_a_line_keeps_the_rest_reserved_as_a_backorder(db):
 
     shipped = fulfilment.ship_order(db, WAREHOUSE, order["order_number"], [(1, 4)])
 
-    assert shipped["status"] == "partially_shipped"
-    assert shipped["lines"][0]["shipped_quantity"] == 4
+    assert (shipped["status"], shipped["backorder_units"]) == ("partially_shipped", 6)
+    assert get_order(db, WAREHOUSE, order["order_number"])["lines"][0]["shipped_quantity"] == 4
     assert stock(db, "SH", "WIDGET-BLUE") == (before[0] - 4, before[1] - 4)
     assert before[1] - 4 == 6  # the six not shipped are still reserved
 
@@ -110,9 +110,9 @@ def test_a_shipment_writes_one_ledger_row_per_location(db):
 
 
 def test_shipping_everything_of_a_settled_order_completes_it(db):
-    order = fulfilment.ship_order(db, WAREHOUSE, pay(db, place(db))["order_number"])
-    assert order["status"] == "completed"
-    assert moves(order)[-2:] == [("to_ship", "shipped"), ("shipped", "completed")]
+    number = pay(db, place(db))["order_number"]
+    assert fulfilment.ship_order(db, WAREHOUSE, number)["status"] == "completed"
+    assert moves(get_order(db, WAREHOUSE, number))[-2:] == [("to_ship", "shipped"), ("shipped", "completed")]
 
 
 def test_an_order_on_terms_ships_first_and_completes_when_paid(db):
@@ -127,8 +127,10 @@ def test_an_order_on_terms_ships_first_and_completes_when_paid(db):
 def test_shipping_from_one_warehouse_ships_only_its_lines(db):
     order = place(db, "C-GLOBEX", ("WIDGET-BLUE", 2, "SH"), ("WIDGET-BLUE", 3, "BJ"))
     shipped = fulfilment.ship_order(db, WAREHOUSE, order["order_number"], warehouse="BJ")
-    assert [line["shipped_quantity"] for line in shipped["lines"]] == [0, 3]
+    assert [(line["line_no"], line["warehouse"], line["quantity"]) for line in shipped["lines"]] == [(2, "BJ", 3)]
     assert shipped["status"] == "partially_shipped"
+    after = get_order(db, WAREHOUSE, order["order_number"])
+    assert [line["shipped_quantity"] for line in after["lines"]] == [0, 3]
 
 
 def test_shipping_more_than_is_left_on_a_line_is_refused(db):
@@ -142,6 +144,25 @@ def test_an_unpaid_prepaid_order_cannot_ship_and_is_told_what_may_come_next(db):
     order = place(db)
     with pytest.raises(InvalidTransition, match=r"Pending payment cannot become Shipped; allowed next: .*Paid"):
         fulfilment.ship_order(db, WAREHOUSE, order["order_number"])
+
+
+def test_shipping_an_order_that_does_not_exist_is_refused_naming_it(db):
+    with pytest.raises(NotFound, match="There is no order SO99999999"):
+        fulfilment.ship_order(db, WAREHOUSE, "SO99999999")
+
+
+def test_a_shipment_whose_reserved_stock_is_gone_is_refused_and_writes_nothing(db):
+    order = place(db, "C-GLOBEX")  # 10 widgets reserved in SH
+    with db.transaction() as cur:
+        cur.execute("update stock_levels set reserved = 3 where warehouse_code = 'SH' and sku = 'WIDGET-BLUE'")
+    before = stock(db, "SH", "WIDGET-BLUE")
+
+    with pytest.raises(InsufficientStock):
+        fulfilment.ship_order(db, WAREHOUSE, order["order_number"], [(1, 4)])
+
+    assert stock(db, "SH", "WIDGET-BLUE") == before
+    assert ledger(db, order["order_number"], "shipment") == []
+    assert get_order(db, WAREHOUSE, order["order_number"])["status"] == "to_ship"
 
 
 def test_cancelling_releases_every_reservation_with_release_rows(db):

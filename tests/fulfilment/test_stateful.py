@@ -22,7 +22,7 @@ from oms_ops.domain.errors import DomainError, InsufficientStock, InvalidInput, 
 from oms_ops.domain.stock_ops import AdjustmentReason
 from oms_ops.services import amendments, fulfilment, stock_ops, transfers
 from oms_ops.services.actor import Actor
-from oms_ops.services.orders import LineRequest, place_order
+from oms_ops.services.orders import LineRequest, get_order, place_order
 from oms_ops.services.stock import receive_stock
 from oms_ops.store.database import Database
 from tests.fulfilment.conftest import seed
@@ -171,7 +171,11 @@ class OrderDesk(RuleBasedStateMachine):
     @rule(data=st.data(), line_no=st.integers(1, 3), quantity=st.integers(1, 12), everything=st.booleans())
     def ship(self, data: st.DataObject, line_no: int, quantity: int, everything: bool) -> None:
         number = data.draw(st.sampled_from(self.orders))
-        self.attempt(fulfilment.ship_order, number, [] if everything else [(line_no, quantity)])
+        shipped = self.attempt(fulfilment.ship_order, number, [] if everything else [(line_no, quantity)])
+        if shipped is not None:  # the answer is the order as it now stands
+            after = get_order(self.db, ADMIN, number)
+            left = sum(line["quantity"] - line["shipped_quantity"] for line in after["lines"])
+            assert (shipped["status"], shipped["backorder_units"]) == (after["status"], left)
 
     @precondition(lambda self: self.orders)
     @rule(
