@@ -41,6 +41,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_orders as bo  # the sibling benchmark's server and catalogue
 
+from oms_ops.domain.amendments import AMENDABLE
+from oms_ops.domain.lifecycle import Status
 from oms_ops.store.database import Database
 
 PRICE = Decimal("10.90")
@@ -212,15 +214,20 @@ class Direct:
         now = datetime.now(UTC)
 
         def body(con: duckdb.DuckDBPyConnection) -> bool:
-            current = {
-                no: (sku, wh, qty)
-                for no, sku, wh, qty in con.execute(
-                    "select line_no, sku, warehouse_code, quantity from order_lines where order_number = ?", [number]
-                ).fetchall()
-            }
-            version = con.execute(
-                "select coalesce(max(version), 1) from order_versions where order_number = ?", [number]
-            ).fetchall()[0][0]
+            # What the service must know first, in one statement as it reads it: the order's status (may it
+            # still be amended?), its lines and its last version.
+            rows = con.execute(
+                "select 'order', null, status, null, null from orders where order_number = $1"
+                " union all select 'line', line_no, sku, warehouse_code, quantity from order_lines"
+                " where order_number = $1"
+                " union all select 'version', max(version), null, null, null from order_versions"
+                " where order_number = $1",
+                [number],
+            ).fetchall()
+            if Status(next(row[2] for row in rows if row[0] == "order")) not in AMENDABLE:
+                return False
+            current = {no: (sku, wh, qty) for kind, no, sku, wh, qty in rows if kind == "line"}
+            version = next(row[1] for row in rows if row[0] == "version") or 1
             if version == 1:
                 _write_version(con, number, 1, now)
             wanted = {ln["line_no"]: ln["quantity"] for ln in lines}

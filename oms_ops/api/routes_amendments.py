@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from oms_ops import contracts as c
 from oms_ops.api.deps import DB, CurrentActor
+from oms_ops.api.respond import model_response
 from oms_ops.api.routes import ERRORS
 from oms_ops.api.routes_fulfilment import NO_SUCH_ORDER
 from oms_ops.domain.amendments import AmendedLine, HeaderChange
@@ -14,8 +15,8 @@ from oms_ops.services import amendments
 router = APIRouter(prefix="/api/v1/orders/{order_number}", tags=["amendments"], responses={**ERRORS, **NO_SUCH_ORDER})
 
 
-@router.post("/amendments", status_code=status.HTTP_201_CREATED)
-def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db: DB) -> c.OrderOut:
+@router.post("/amendments", status_code=status.HTTP_201_CREATED, response_model=c.OrderOut)
+def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db: DB) -> Response:
     """Make `lines` the order's lines (left out: kept as they are) and change the header fields given, as its
     next version; stock reservations follow in the same transaction."""
     lines = (
@@ -27,7 +28,8 @@ def amend_order(order_number: str, body: c.AmendmentIn, actor: CurrentActor, db:
         ]
     )
     header = HeaderChange(body.requested_delivery_date, body.note, body.customer_po, body.clear_requested_delivery_date)
-    return c.OrderOut.model_validate(amendments.amend_order(db, actor, order_number, lines, body.reason, header))
+    amended = amendments.amend_order(db, actor, order_number, lines, body.reason, header)
+    return model_response(c.OrderOut, amended, status.HTTP_201_CREATED)  # validated and serialised once
 
 
 @router.get("/versions/{version}")

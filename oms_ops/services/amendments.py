@@ -12,8 +12,9 @@ paid (net of earlier refunds) records a refund due for the difference, as cancel
 says so (a same-status event when the status stays). Header fields (requested delivery date, note,
 customer PO) change with the lines or alone; alone, nothing else moves and no approval is asked.
 
-Cost: single-table reads joined in Python and set-based writes (see `store/amendment_queries.py`); the
-answer is built from what was written, with events and approvals read after the commit, outside the lock.
+Cost: two reads (the order's row, then one union of single-table selects) joined in Python, and set-based
+writes, none that would change nothing (see `store/amendment_queries.py`); the answer is built from what was
+read and written, with approvals read after the commit, outside the lock, only when the order has any.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 import duckdb
 
 from oms_ops.domain import amendments as rules
-from oms_ops.domain.amendments import AmendedLine, HeaderChange, PlannedLine
+from oms_ops.domain.amendments import AmendedLine, CurrentLine, HeaderChange, PlannedLine
 from oms_ops.domain.errors import InsufficientStock, InvalidInput, InvalidTransition, NotFound
 from oms_ops.domain.lifecycle import Status
 from oms_ops.domain.pricing import PricedLine, order_totals, price_line
@@ -51,12 +52,12 @@ def amend_order(
 ) -> dict[str, Any]:
     """Make `lines` the order's lines (None keeps them) and apply `header`, as its next version.
 
-    Answers the order as it now is, read after the commit outside the write lock (one statement)."""
+    Answers the order as it now is: as read and written, plus what it did not write (approvals, payments,
+    refunds) read after the commit outside the write lock, when the order has any."""
     require(actor.roles, Action.AMEND_ORDER)
     with db.transaction() as cur:
         done = amend_in(cur, actor, order_number, lines, reason, datetime.now(UTC), header=header)
-    with db.reading() as cur:
-        return _answer(cur, done)
+    return _answer(db, done)
 
 
 def amend_in(
@@ -87,7 +88,7 @@ def amend_in(
             " is reserved, or cancel it."
         )
     changes = rules.header_changes(head, header, now.date())
-    aq.add_amendment_facts(cur, head)
+    aq.add_amendment_facts(cur, head, [] if new_lines is None else [line.sku for line in new_lines])
     version = int(head["version"]) + 1
     label = f"amendment v{version}"
     if new_lines is None:
@@ -98,7 +99,7 @@ def amend_in(
     planned = rules.plan_lines(current, [_amended(line) for line in new_lines])
     _check_roles(actor, planned)
     customer = head["customer"] or {"region": None, "payment_terms_days": 0}
-    products = _products(cur, planned)
+    products = _products(cur, planned, head["products"])
     warehouses = _warehouses(cur, head, planned, customer)
     unpriced = [p.sku for p in planned if p.unit_price is None]
     contract = (
@@ -111,17 +112,20 @@ def amend_in(
     paid = head["paid"] - head["refunded"]  # net of refunds already due
     refund = rules.overpaid(totals.total, paid)
     more, less = rules.reservation_change(current, list(zip(warehouses, planned, strict=True)))
-    short = shortages(more, aq.available(cur, list(more))) if more else []
-    if short:
-        raise InsufficientStock(rules.as_whole_order(short, current))
+    change = {**{loc: -qty for loc, qty in less.items()}, **more}
+    if more and len(change) > 1:  # one location is checked by its own guarded update, the first write below
+        short = shortages(more, aq.available(cur, list(more)))
+        if short:
+            raise InsufficientStock(rules.as_whole_order(short, current))
 
     requests = [LineRequest(p.sku, p.quantity, wh, pr.unit_price, pr.discount_pct)
                 for p, wh, pr in zip(planned, warehouses, priced, strict=True)]  # fmt: skip
     facts = orders.order_facts(
         order_number, customer, head["created_by"], requests, warehouses, priced, products, version=version
     )
-    routed, routed_why = gate.route_confirmed(cur, facts, actor, now)
-    _move_stock(cur, order_number, more, less, actor, label, now)
+    _move_stock(cur, order_number, change, more, less, current, actor, label, now)  # the first write
+    # Approvals given or asked for earlier versions are void; with none pending or approved, nothing to write.
+    routed, routed_why = gate.route_confirmed(cur, facts, actor, now, void_earlier=head["approvals_open"] > 0)
     rows = _line_rows(planned, warehouses, priced, products)
     aq.rewrite_lines(cur, order_number, head["lines"], rows)
     moves = rules.status_after_amendment(head["status"], routed, paid >= totals.total)
@@ -136,6 +140,8 @@ def amend_in(
         steps = [(status, status)]
     if steps:
         aq.insert_events(cur, order_number, steps, actor.username, why, now)
+        head["events"] += [{"from_status": before, "to_status": after, "actor": actor.username, "reason": why,
+                            "occurred_at": now} for before, after in steps]  # fmt: skip
     new_totals = (totals.subtotal, totals.tax_total, totals.total)
     aq.update_order(cur, order_number, new_totals, status, changes, now)
     recorded = [(no, sku, wh, qty, price, discount, rate, net, tax, total)
@@ -151,7 +157,7 @@ def amend_in(
          "line_total": total, "shipped_quantity": shipped[no]}
         for no, sku, wh, qty, price, discount, rate, _, net, tax, total in rows
     ]  # fmt: skip
-    return _done(order, version, head["status"], more, less, refund)
+    return _done(order, version, head["status"], more, less, refund, asked=routed == Status.PENDING_APPROVAL)
 
 
 def _amend_header(
@@ -187,8 +193,11 @@ def _done(
     more: dict[tuple[str, str], int],
     less: dict[tuple[str, str], int],
     refund: Decimal,
+    asked: bool = False,
 ) -> dict[str, Any]:
-    """What an amendment did, and the order's header and lines as written (for the answer)."""
+    """What an amendment did, and the order's header and lines as written (for the answer); `asked`: it opened
+    approval requests (the answer then reads them, as it does when the order had any before)."""
+    order["approvals_unread"] = asked or bool(order["approvals_any"])
     return {
         "order_number": order["order_number"],
         "version": version,
@@ -207,21 +216,28 @@ ORDER_KEYS = ("order_id", "order_number", "customer_code", "channel", "external_
               "requested_delivery_date", "customer_po")  # fmt: skip
 
 
-def _answer(cur: duckdb.DuckDBPyConnection, done: dict[str, Any]) -> dict[str, Any]:
-    """The order as `orders.get_order` shows it: the header and lines as the amendment wrote them, and what it
-    did not write read back after the commit (events, approvals, versions; payments and refunds when any)."""
+def _answer(db: Database, done: dict[str, Any]) -> dict[str, Any]:
+    """The order as `orders.get_order` shows it: the header, lines, events and versions as the amendment read
+    and wrote them, and read back after the commit what it did not write (approvals when the order has any;
+    payments and refunds when any)."""
     written = done["order"]
     number = written["order_number"]
     order = {k: written.get(k) for k in ORDER_KEYS}
     order["customer_name"] = (written.get("customer") or {}).get("name")
     order["lines"] = written["lines"]
-    order["events"] = aq.events(cur, number)
-    order["approvals"] = approval_queries.requests_of_order(cur, number)
+    order["events"] = written["events"]  # read with the order, and the ones it wrote
     order["versions"] = written["versions"]  # read with the order, and the ones it wrote
     order["version"] = done["version"]
     paid, refunded = written["paid"], written["refunded"] + done["refund_due"]
-    order["payments"] = aq.payments(cur, number) if paid else []
-    order["refunds"] = aq.refunds(cur, number) if refunded else []
+    order.update(approvals=[], payments=[], refunds=[])
+    if written["approvals_unread"] or paid or refunded:
+        with db.reading() as cur:
+            if written["approvals_unread"]:
+                order["approvals"] = approval_queries.requests_of_order(cur, number)
+            if paid:
+                order["payments"] = aq.payments(cur, number)
+            if refunded:
+                order["refunds"] = aq.refunds(cur, number)
     order["paid_total"] = sum((p["amount"] for p in order["payments"]), Decimal("0.00"))
     order["balance_due"] = max(Decimal("0.00"), order["total"] - order["paid_total"] + refunded)
     return order
@@ -258,9 +274,13 @@ def _summary(
             "total": totals[2]}  # fmt: skip
 
 
-def _products(cur: duckdb.DuckDBPyConnection, planned: Sequence[PlannedLine]) -> dict[str, dict[str, Any]]:
-    """What pricing, the gate and the answer need of each SKU, in one read; an unknown SKU is refused."""
-    found = aq.products(cur, [p.sku for p in planned])
+def _products(
+    cur: duckdb.DuckDBPyConnection, planned: Sequence[PlannedLine], read: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """What pricing, the gate and the answer need of each SKU (`read` with the order; any other is read now);
+    an unknown SKU is refused."""
+    missing = [p.sku for p in planned if p.sku not in read]
+    found = {**read, **aq.products(cur, missing)} if missing else read
     for i, p in enumerate(planned):
         if p.sku not in found:
             raise InvalidInput(f"Unknown SKU {p.sku}.", field=f"lines[{i}].sku")
@@ -349,18 +369,22 @@ def _line_rows(
 def _move_stock(
     cur: duckdb.DuckDBPyConnection,
     order_number: str,
+    change: dict[tuple[str, str], int],
     more: dict[tuple[str, str], int],
     less: dict[tuple[str, str], int],
+    current: Sequence[CurrentLine],
     actor: Actor,
     reason: str,
     now: datetime,
 ) -> None:
     """Release what the new version no longer needs, reserve what it needs more: one guarded statement, one
-    ledger insert."""
-    change = {**{loc: -qty for loc, qty in less.items()}, **more}
+    ledger insert. The amendment's first write: one location refused (not that much available) writes nothing
+    and is refused as the check of several locations before it is; several were checked before."""
     if not change:
         return
-    if aq.move_reservations(cur, change, now) != len(change):  # checked above; the write lock keeps it so
+    if aq.move_reservations(cur, change, now) != len(change):
+        if len(change) == 1 and more:
+            raise InsufficientStock(rules.as_whole_order(shortages(more, aq.available(cur, list(more))), current))
         short = shortages(more, queries.available(cur, list(more))) + shortages(less, fq.reserved(cur, list(less)))
         raise InsufficientStock(short)
     aq.write_ledger(cur, now, change, order_number, actor.username, reason)

@@ -47,15 +47,16 @@ class OrderFacts:
 
 
 def route_confirmed(
-    cur: duckdb.DuckDBPyConnection, facts: OrderFacts, actor: Actor, now: datetime
+    cur: duckdb.DuckDBPyConnection, facts: OrderFacts, actor: Actor, now: datetime, void_earlier: bool = True
 ) -> tuple[Status, str]:
     """The status the order moves to and the reason written on its event.
 
     Approval rules first (matching ones open approval requests, level by level); then credit
-    (over the limit: on hold, with the figures); then the payment terms.
+    (over the limit: on hold, with the figures); then the payment terms. An amended order's pending and
+    approved requests are voided first; `void_earlier=False` says the caller knows it has none.
     """
     rules = aq.active_rules(cur)
-    if facts.version > 1:
+    if facts.version > 1 and void_earlier:
         aq.void_requests(cur, facts.order_number, actor.username, now, f"void: order changed (version {facts.version})")
     customer = facts.customer
     exposure, earlier = None, None

@@ -41,3 +41,19 @@ def test_the_answer_of_a_header_amendment_is_the_order_as_read_afresh(db):
     change = HeaderChange(date.today() + timedelta(days=9), "dock 4", "PO-77")
     amended = amendments.amend_order(db, SALES, order["order_number"], None, "customer called", change)
     assert amended == afresh(db, order)
+
+
+def test_the_answer_of_an_order_amended_back_below_every_rule_is_the_order_as_read_afresh(db):
+    order = place(db)
+    amend(db, order, AmendedLine("GADGET-XL", 6, unit_price=Decimal(9000)), actor=MANAGER)  # asks for approval
+    amended = amend(db, order, AmendedLine("WIDGET-BLUE", 3, "SH"))  # voids the requests, no new ones
+    assert [a["status"] for a in amended["approvals"]] == ["void"] * len(amended["approvals"]) != []
+    assert amended == afresh(db, order)
+
+
+def test_the_answer_of_a_header_amendment_of_an_order_waiting_for_approval_is_the_order_as_read_afresh(db):
+    order = place(db)
+    amend(db, order, AmendedLine("GADGET-XL", 6, unit_price=Decimal(9000)), actor=MANAGER)
+    change = HeaderChange(date.today() + timedelta(days=3), "call first", None)
+    amended = amendments.amend_order(db, SALES, order["order_number"], None, "customer called", change)
+    assert amended["approvals"] and amended == afresh(db, order)
