@@ -428,6 +428,22 @@ def one_more_day(
     return target
 
 
+def full_build(report: Report, data_dir: Path, work: Path) -> DbtRun:
+    """The full `dbt build` into an empty warehouse, reported with its slowest models."""
+    full = dbt("build", data_dir, work / "target-full", parsed=work / "target-compile")
+    models = full.model_seconds()
+    report.add(
+        "full dbt build (models + tests)",
+        f"{full.seconds:.1f} s",
+        f"aim < {AIMS['full build']:.0f} s; dbt elapsed {full.elapsed():.1f} s; {len(models)} models"
+        f" {sum(models.values()):.1f} s, tests {full.test_seconds():.1f} s; failed: {full.failures() or 'none'}",
+    )
+    report.add("  peak RSS of dbt (full build)", mib(full.peak_kib))
+    slowest = sorted(models.items(), key=lambda kv: kv[1], reverse=True)[:6]
+    report.notes.append("Slowest models (full build): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest))
+    return full
+
+
 def again(work: Path, scale: float, seed: int) -> None:
     """--again: the dbt parts once more on a folder kept by an earlier --keep run (same --scale and --seed):
     a full build into a new warehouse, then two more days built incrementally. No direct run, no pages."""
@@ -440,16 +456,7 @@ def again(work: Path, scale: float, seed: int) -> None:
         with OmsClient(f"http://127.0.0.1:{port}", token=API_KEY, timeout=1800) as system:
             system.snapshot()
         (data_dir / "warehouse.duckdb").unlink(missing_ok=True)
-        full = dbt("build", data_dir, work / "target-full", parsed=work / "target-compile")
-        models = full.model_seconds()
-        report.add(
-            "full dbt build (models + tests)",
-            f"{full.seconds:.1f} s",
-            f"dbt elapsed {full.elapsed():.1f} s; {len(models)} models {sum(models.values()):.1f} s,"
-            f" tests {full.test_seconds():.1f} s; failed: {full.failures() or 'none'}",
-        )
-        slowest = sorted(models.items(), key=lambda kv: kv[1], reverse=True)[:6]
-        report.notes.append("Slowest models (full build): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest))
+        full_build(report, data_dir, work)
         more_days(report, data.order_history, f"http://127.0.0.1:{port}", data_dir, work, tag=f"-{int(time.time())}")
     finally:
         server.terminate()
@@ -481,17 +488,8 @@ def bench(scale: float, seed: int, keep: bool) -> None:
         compiled = dbt("compile", data_dir, work / "target-compile")
         report.add("dbt compile (for the direct run)", f"{compiled.seconds:.1f} s")
 
-        full = dbt("build", data_dir, work / "target-full", parsed=work / "target-compile")
+        full = full_build(report, data_dir, work)
         models = full.model_seconds()
-        report.add(
-            "full dbt build (models + tests)",
-            f"{full.seconds:.1f} s",
-            f"aim < {AIMS['full build']:.0f} s; {len(models)} models {sum(models.values()):.1f} s,"
-            f" tests {full.test_seconds():.1f} s; failed: {full.failures() or 'none'}",
-        )
-        report.add("  peak RSS of dbt (full build)", mib(full.peak_kib))
-        slowest = sorted(models.items(), key=lambda kv: kv[1], reverse=True)[:6]
-        report.notes.append("Slowest models (full build): " + ", ".join(f"{m} {s:.1f} s" for m, s in slowest))
 
         direct_seconds, direct_models = run_direct(work / "target-compile", work / "direct" / "warehouse.duckdb")
         report.add(
