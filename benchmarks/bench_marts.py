@@ -198,8 +198,9 @@ def dbt(
         **os.environ,
         "DBT_LOG_PATH": str(target / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        warm.SOCKET_ENV: str(warm_socket or target / "no-warm-dbt.sock"),
     }
+    if warm_socket:
+        env[warm.SOCKET_ENV] = str(warm_socket)
     with open(target.with_suffix(".log"), "wb") as log:
         started = time.perf_counter()
         process = subprocess.Popen(args, cwd=DBT_PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -68,10 +68,14 @@ AMENDMENT_STATE = " union all ".join(
     f"select '{kind}' as kind, " + ", ".join(f"{cols.get(slot, 'null')} as {slot}" for slot in STATE_SLOTS) + f" {frm}"
     for kind, frm, cols in STATE_BRANCHES
 )
-PRODUCTS_BRANCH = "select 'product', {} from products where sku in ({})".format(
-    ", ".join({"t1": "sku", "t2": "name", "m1": "list_price", "m2": "cost", "r": "tax_rate"}.get(s, "null")
-              for s in STATE_SLOTS), "{}",
-)  # fmt: skip
+PRODUCT_SLOTS = {"t1": "sku", "t2": "name", "m1": "list_price", "m2": "cost", "r": "tax_rate"}
+
+
+def _products_branch(first_param: int, count: int) -> str:
+    """The products named, in AMENDMENT_STATE's slots: SKUs from parameter $`first_param` on."""
+    columns = ", ".join(PRODUCT_SLOTS.get(slot, "null") for slot in STATE_SLOTS)
+    skus = ", ".join(f"${i}" for i in range(first_param, first_param + count))
+    return f"select 'product', {columns} from products where sku in ({skus})"
 
 
 def add_amendment_facts(
@@ -86,7 +90,7 @@ def add_amendment_facts(
     wanted = sorted(set(skus))
     sql = AMENDMENT_STATE
     if wanted:
-        sql += " union all " + PRODUCTS_BRANCH.format(", ".join(f"${i}" for i in range(3, len(wanted) + 3)))
+        sql += " union all " + _products_branch(3, len(wanted))
     rows = cur.execute(sql, [head["order_number"], head["customer_code"], *wanted]).fetchall()
     lines, shipped, versions_, events_, found = [], {}, [], [], {}
     head.update(paid=Decimal(0), refunded=Decimal(0), customer=None, approvals_open=0, approvals_any=0)

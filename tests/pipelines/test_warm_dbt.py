@@ -103,6 +103,7 @@ def test_ctrl_c_on_the_caller_stops_the_command_in_the_warm_dbt(warm_dbt: WarmDb
     while warm_dbt.children() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert warm_dbt.children() == []
+    assert not [line for line in warm_dbt.commands_run() if "dbt parse exited 0" in line]  # stopped, not finished
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
     assert warm_dbt.process.poll() is None  # the warm dbt itself goes on serving
 
